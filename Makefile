@@ -1,0 +1,162 @@
+# Neuropathy clinic assistant. Two commands do everything on a fresh machine:
+#   make run    install what is missing, train if needed, start all servers
+#   make test   the same set-up, then every test
+# See README.md for settings (ports, clinic details, allowed web origins).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# ---- settings (override on the command line or in the environment) --------
+RASA_PORT   ?= 5005
+ACTION_PORT ?= 5055
+WEB_PORT    ?= 8080
+TRACKER_DB  ?= var/tracker.db
+ALLOWED_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
+RETENTION_DAYS ?= 30
+# test servers use their own ports and database, so `make test` can run beside `make run`
+TEST_RASA_PORT   ?= 5105
+TEST_ACTION_PORT ?= 5155
+TEST_WEB_PORT    ?= 8180
+export RASA_PORT ACTION_PORT WEB_PORT TRACKER_DB ALLOWED_ORIGINS RETENTION_DAYS
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+STAMP  := $(VENV)/.installed
+WEB_STAMP := web/node_modules/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+# Python 3.10 (Rasa 3.6 needs 3.8-3.10): PYTHON310=..., python3.10 on PATH, or pyenv.
+PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || { command -v pyenv >/dev/null 2>&1 && v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.[0-9]+)?$$' | tail -1) && [ -n "$$v" ] && echo "$$(pyenv root)/versions/$$v/bin/python3.10"; })
+
+# The model is named by a hash of what training reads, so `make train` retrains
+# only when config.yml, domain.yml or data/ changed (content/ edits need none).
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | sort)
+TRAIN_HASH = $(shell cat $(TRAIN_INPUTS) | sha256sum | cut -c1-12)
+MODEL = models/model-$(TRAIN_HASH).tar.gz
+
+.PHONY: help setup venv web chromium train run up down shell test test-unit check validate \
+        test-stories test-nlu test-e2e bench report retention lock ask preview-topic clean
+
+help:
+	@echo "make run      install, train if needed, start the assistant, print where to chat"
+	@echo "make test     the same set-up, then every test"
+	@echo "make shell    chat in the terminal      make train   train if training data changed"
+	@echo "make check    validate content/          make bench   speed and memory benchmark"
+	@echo "make report   unanswered questions       make retention  erase old conversations"
+	@echo "make preview-topic ID=timeline           make ask Q=\"how many sessions?\""
+
+# ---- installation ----------------------------------------------------------
+venv: $(STAMP)
+$(STAMP): requirements.lock
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "Python 3.10 was not found. Rasa 3.6 needs Python 3.8-3.10."; \
+	  echo "Install it, e.g. 'pyenv install 3.10' or 'apt-get install python3.10 python3.10-venv',"; \
+	  echo "or point to it: make PYTHON310=/path/to/python3.10 ..."; exit 1; fi
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $(STAMP)
+
+web: $(WEB_STAMP)
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	cd web && npm run --silent build
+	@touch $(WEB_STAMP)
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	    || { echo "Could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; fi
+
+setup: venv web
+	@mkdir -p var models
+
+# ---- training ----------------------------------------------------------------
+train: venv
+	@mkdir -p models
+	@if [ -f "$(MODEL)" ]; then echo "Model is up to date: $(MODEL)"; else \
+	  echo "Training $(MODEL) ..."; \
+	  $(RASA) train --fixed-model-name model-$(TRAIN_HASH) --out models --quiet && \
+	  ls -t models/*.tar.gz | tail -n +4 | xargs -r rm -f; fi
+
+# ---- running -----------------------------------------------------------------
+run: setup train
+	@$(PY) -m stores.retention --days $(RETENTION_DAYS) --db $(TRACKER_DB)
+	@MODEL=$(MODEL) $(PY) scripts/servers.py run
+
+up: setup train
+	@MODEL=$(MODEL) $(PY) scripts/servers.py up
+
+down:
+	@$(PY) scripts/servers.py down
+
+shell: setup train
+	@SANIC_HOST=127.0.0.1 $(PY) -m rasa_sdk --actions actions --port $(ACTION_PORT) > var/actions-shell.log 2>&1 & \
+	  pid=$$!; trap "kill $$pid" EXIT; sleep 4; \
+	  ACTION_SERVER_URL=http://127.0.0.1:$(ACTION_PORT)/webhook $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
+# ---- content tools for staff ---------------------------------------------------
+check: venv
+	@$(PY) scripts/check_content.py $(if $(filter production,$(CONTENT_ENV)),--production,)
+
+preview-topic: venv
+	@$(PY) scripts/preview.py topic "$(ID)"
+
+ask: venv train
+	@$(PY) scripts/preview.py ask "$(Q)" --model $(MODEL)
+
+report: venv
+	@$(PY) scripts/report.py --db $(TRACKER_DB) $(if $(SINCE),--since $(SINCE),) $(if $(UNTIL),--until $(UNTIL),) --csv var/unanswered.csv
+
+retention: venv
+	@$(PY) -m stores.retention --days $(RETENTION_DAYS) --db $(TRACKER_DB)
+
+# ---- tests ---------------------------------------------------------------------
+TEST_ENV = RASA_PORT=$(TEST_RASA_PORT) ACTION_PORT=$(TEST_ACTION_PORT) WEB_PORT=$(TEST_WEB_PORT) \
+	RUN_DIR=var/test-run TRACKER_DB=var/test-tracker.db MODEL=$(MODEL) \
+	ALLOWED_ORIGINS="http://localhost:$(TEST_WEB_PORT) http://127.0.0.1:$(TEST_WEB_PORT)" \
+	RASA_PUBLIC_URL=http://localhost:$(TEST_RASA_PORT) \
+	RASA_URL=http://localhost:$(TEST_RASA_PORT) WEB_URL=http://localhost:$(TEST_WEB_PORT) CHROMIUM=$(CHROMIUM)
+
+test: setup chromium train
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory validate
+	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-stories
+	@$(MAKE) --no-print-directory test-nlu
+	@$(MAKE) --no-print-directory test-e2e
+	@echo "make test: all suites passed"
+
+validate: venv
+	$(RASA) data validate --quiet --fail-on-warnings
+
+test-unit: venv
+	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser
+
+test-stories: train
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/results/core --quiet
+
+test-nlu: train
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/holdout.yml --out var/results/nlu --quiet
+	$(PY) scripts/nlu_report.py var/results/nlu --min-accuracy 0.95
+
+test-e2e: setup chromium train
+	@rm -f var/test-tracker.db
+	@$(TEST_ENV) $(PY) scripts/servers.py up
+	@set -e; trap '$(TEST_ENV) $(PY) scripts/servers.py down' EXIT; \
+	  $(TEST_ENV) $(PY) -m pytest -q tests/e2e tests/browser; \
+	  $(PY) ../shared/eval/run_probes.py --url http://localhost:$(TEST_RASA_PORT); \
+	  $(PY) ../shared/eval/run_dialogs.py --url http://localhost:$(TEST_RASA_PORT)
+
+bench: setup train
+	$(PY) scripts/bench.py
+
+lock: venv
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --strip-extras --no-emit-index-url --quiet requirements.in -o requirements.lock
+
+clean:
+	rm -rf models var results .pytest_cache

@@ -1,0 +1,89 @@
+"""Conversation basics: greeting, help, contact, fallback, privacy requests."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content import get_content, reply
+
+# Which messages.yml entry answers which intent. Wording lives in content/.
+INTENT_MESSAGES: Dict[str, str] = {
+    "greet": "greeting",
+    "ask_help": "help",
+    "affirm": "help",
+    "deny": "help",
+    "not_sure": "help",
+    "thank": "thanks",
+    "goodbye": "goodbye",
+    "bot_challenge": "bot_challenge",
+    "ask_human": "contact",
+    "out_of_scope": "out_of_scope",
+    "nlu_fallback": "fallback",
+    "non_english": "non_english",
+    "empty_message": "empty_message",
+    "message_too_long": "message_too_long",
+    "ask_recall": "recall_refusal",
+}
+ERASE_SLOT = "erase_conversation"
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
+
+
+class ActionReply(Action):
+    """Answers the conversation-basics intents from messages.yml."""
+
+    def name(self) -> Text:
+        return "action_reply"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        reply(dispatcher, get_content(), INTENT_MESSAGES.get(latest_intent(tracker), "fallback"))
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """Low-confidence dialogue prediction: an honest 'I can help with…' reply."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        reply(dispatcher, get_content(), "fallback")
+        return []
+
+
+def prescreen_reset_events(domain: Dict[Text, Any]) -> List[EventType]:
+    """Clear every pre-screen answer (health data is not kept longer than needed)."""
+    return [SlotSet(slot, None) for slot in domain.get("slots", {}) if slot.startswith("ps_")]
+
+
+class ActionStartOver(Action):
+    """'Start over' outside a form: forget the answers and show the menu again."""
+
+    def name(self) -> Text:
+        return "action_start_over"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        content = get_content()
+        reply(dispatcher, content, "start_over_done")
+        reply(dispatcher, content, "greeting")
+        return [ActiveLoop(None), AllSlotsReset()]
+
+
+class ActionForgetMe(Action):
+    """Erase this visitor's stored conversation.
+
+    The action only marks the request; the tracker store (stores/erasable.py)
+    deletes every stored event of this conversation when it saves the turn.
+    """
+
+    def name(self) -> Text:
+        return "action_forget_me"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        reply(dispatcher, get_content(), "forget_me_done")
+        return [ActiveLoop(None), AllSlotsReset(), SlotSet(ERASE_SLOT, True)]

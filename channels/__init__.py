@@ -1,0 +1,1 @@
+"""Input channels hardened for the public internet."""

@@ -1,0 +1,1 @@
+"""Custom Rasa graph components (run inside the Rasa server)."""

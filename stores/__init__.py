@@ -1,0 +1,1 @@
+"""Conversation storage: an erasable SQL tracker store and the retention job."""

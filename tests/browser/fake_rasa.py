@@ -1,0 +1,128 @@
+"""A tiny stand-in for Rasa's socket.io channel, for widget tests that need to control the server.
+
+It speaks the same protocol as rasa.core.channels.socketio.SocketIOInput with session_persistence:
+``session_request {session_id}`` -> ``session_confirm``; ``user_uttered {message, session_id}`` ->
+``bot_uttered`` objects (text, quick_replies / buttons with title, payload and optional url), sent to
+the room named after the session id.
+
+It is used by test_widget_fake.py for what the real server cannot be asked to do on demand: go away
+and come back (reconnection), or send hostile text and links (safe rendering).  Run it alone with
+``python tests/browser/fake_rasa.py --port 5099``.  It never logs message texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+import socketio
+from aiohttp import web
+
+INTAKE_URL = "https://clinic.example.com/neuropathy/intake"
+
+GREETING = {
+    "text": "Hi, I'm the BioGenesis assistant. I can explain peripheral neuropathy and MSC therapy, "
+    "or check if you might be a candidate.",
+    "quick_replies": [
+        {"title": "How MSC therapy works", "payload": "/faq_how_msc_works"},
+        {"title": "Am I a candidate?", "payload": "/start_prescreen"},
+        {"title": "Begin the intake form", "payload": INTAKE_URL, "url": INTAKE_URL},
+    ],
+}
+
+PRESCREEN = [
+    ("May I ask a few short questions? Your answers are not a diagnosis.", ["Yes", "No"]),
+    ("What type of neuropathy do you have?", ["Diabetic", "Chemotherapy", "Not sure"]),
+    ("Are you receiving chemotherapy right now?", ["Yes", "No", "Not sure"]),
+]
+
+HOSTILE = (
+    "Plain <b>bold</b> and <img src=x onerror=window.__xss=1> stay text.\n"
+    "Second line. Read https://clinic.example.com/faq?a=1&b=2. Bad: javascript:window.__xss=2"
+)
+
+
+def build_app() -> web.Application:
+    sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
+    app = web.Application()
+    sio.attach(app, socketio_path="socket.io")
+    progress: dict[str, int] = {}
+
+    async def say(room: str, message: dict, delay: float = 0.15) -> None:
+        await asyncio.sleep(delay)
+        await sio.emit("bot_uttered", message, room=room)
+
+    @sio.on("session_request")
+    async def session_request(sid, data):
+        session_id = (data or {}).get("session_id")
+        if not session_id:
+            return
+        await sio.enter_room(sid, session_id)
+        await sio.emit("session_confirm", session_id, room=sid)
+
+    @sio.on("user_uttered")
+    async def user_uttered(sid, data):
+        room = (data or {}).get("session_id")
+        text = str((data or {}).get("message", ""))
+        if not room:
+            return
+        lowered = text.lower()
+        if text == "/greet":
+            await say(room, GREETING)
+        elif text == "/start_prescreen" or room in progress:
+            step = progress.get(room, -1) + 1
+            if step < len(PRESCREEN):
+                progress[room] = step
+                question, answers = PRESCREEN[step]
+                await say(
+                    room,
+                    {"text": question, "quick_replies": [{"title": a, "payload": a} for a in answers]},
+                )
+            else:
+                progress.pop(room, None)
+                await say(
+                    room,
+                    {
+                        "text": "Thanks. Dr. Moreno's team would like to review your details.",
+                        "quick_replies": [
+                            {"title": "Begin your intake form", "payload": INTAKE_URL, "url": INTAKE_URL}
+                        ],
+                    },
+                )
+        elif "session" in lowered:
+            await say(room, {"text": "Most people have a short series of infusion sessions."})
+        elif text == "/ask_human":
+            await say(room, {"text": "You can call the clinic at (555) 010-0199."})
+        elif text == "hostile please":
+            await say(
+                room,
+                {
+                    "text": HOSTILE,
+                    "quick_replies": [
+                        {"title": "Evil link", "payload": "javascript:window.__xss=3", "url": "javascript:window.__xss=3"},
+                        {"title": "Data link", "payload": "x", "url": "data:text/html,<script>alert(1)</script>"},
+                        {"title": "FDA information", "payload": "https://www.fda.gov/", "url": "https://www.fda.gov/"},
+                        {"title": "<img src=x onerror=window.__xss=4>", "payload": "/greet"},
+                    ],
+                },
+            )
+        else:
+            await say(room, {"text": "Sorry, I did not understand that."})
+
+    async def health(_request):
+        return web.json_response({"status": "ok"})
+
+    app.router.add_get("/", health)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5099)
+    args = parser.parse_args()
+    web.run_app(build_app(), host=args.host, port=args.port, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()

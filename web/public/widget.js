@@ -1,0 +1,764 @@
+/*!
+ * BioGenesis chat widget: self-hosted, accessible, CSP-friendly.
+ *
+ * Embed with one tag:
+ *   <script src="https://widget.example/widget.js" data-server-url="https://bot.example"
+ *           data-title="BioGenesis assistant" data-primary-color="#0b5f7a" data-open="false" defer></script>
+ *
+ * Rules kept in this file:
+ *   - server strings are rendered with textContent / createTextNode only (never innerHTML);
+ *   - only http(s) links, always target=_blank rel="noopener noreferrer";
+ *   - no inline styles or scripts (styles come from widget.css; colours are set through CSSOM
+ *     custom properties, which a strict style-src 'self' allows);
+ *   - message texts are never logged.
+ */
+(function () {
+  'use strict';
+
+  if (window.__bgwLoaded) return;
+  window.__bgwLoaded = true;
+
+  // ---------------------------------------------------------------- config
+  var script = document.currentScript ||
+    document.querySelector('script[data-server-url][src*="widget"]') ||
+    document.querySelector('script[src*="widget.js"]');
+  var ds = (script && script.dataset) || {};
+  var base = new URL('.', (script && script.src) || document.baseURI);
+
+  var DEFAULT_SERVER = 'http://localhost:5005';
+  var DEFAULT_COLOR = '#0b5f7a';
+
+  function safeHttpUrl(value, baseUrl) {
+    if (typeof value !== 'string' || !value.trim()) return null;
+    try {
+      var u = baseUrl ? new URL(value.trim(), baseUrl) : new URL(value.trim());
+      return (u.protocol === 'http:' || u.protocol === 'https:') ? u : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function validColor(value) {
+    return typeof value === 'string' && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(value.trim())
+      ? value.trim() : null;
+  }
+
+  function text(value, fallback, max) {
+    return (typeof value === 'string' && value.trim()) ? value.trim().slice(0, max || 120) : fallback;
+  }
+
+  var serverUrl = safeHttpUrl(ds.serverUrl) || new URL(DEFAULT_SERVER);
+  var serverPath = serverUrl.pathname.replace(/\/+$/, '');
+  var cfg = {
+    serverOrigin: serverUrl.origin,
+    socketPath: serverPath + (ds.socketPath && /^\/[\w\-./]*$/.test(ds.socketPath) ? ds.socketPath : '/socket.io'),
+    title: text(ds.title, 'BioGenesis assistant', 80),
+    subtitle: text(ds.subtitle, 'Peripheral neuropathy program', 120),
+    launcherLabel: text(ds.launcherLabel, 'Chat with us', 40),
+    primary: validColor(ds.primaryColor) || DEFAULT_COLOR,
+    open: ds.open === 'true',
+    key: /^[\w-]{1,32}$/.test(ds.storageKey || '') ? ds.storageKey : 'bgw',
+    cssUrl: new URL('widget.css', base).href,
+    ioUrl: new URL('vendor/socket.io.min.js', base).href,
+    greetPayload: '/greet',
+    humanPayload: '/ask_human',
+    sessionTtlMs: 24 * 3600 * 1000,
+    replyTimeoutMs: 30000,
+    maxStored: 200,
+    maxLength: 2000
+  };
+
+  // --------------------------------------------------------------- storage
+  function makeStore(kind) {
+    var memory = {};
+    var real = null;
+    try {
+      real = window[kind];
+      var probe = '__bgw_probe__';
+      real.setItem(probe, '1');
+      real.removeItem(probe);
+    } catch (e) {
+      real = null;
+    }
+    return {
+      get: function (k) {
+        try { return real ? real.getItem(k) : (k in memory ? memory[k] : null); } catch (e) { return null; }
+      },
+      set: function (k, v) {
+        try { if (real) real.setItem(k, v); else memory[k] = v; } catch (e) { memory[k] = v; }
+      },
+      remove: function (k) {
+        try { if (real) real.removeItem(k); } catch (e) { /* ignore */ }
+        delete memory[k];
+      }
+    };
+  }
+  var local = makeStore('localStorage');
+  var tabStore = makeStore('sessionStorage');
+  var K_SESSION = cfg.key + '.session';
+  var K_TRANSCRIPT = cfg.key + '.transcript';
+  var K_OPEN = cfg.key + '.open';
+
+  function readJson(store, k) {
+    try { return JSON.parse(store.get(k) || 'null'); } catch (e) { return null; }
+  }
+
+  function newSessionId() {
+    var bytes = new Uint8Array(16); // 128 bits
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ('0' + b.toString(16)).slice(-2);
+    }).join('');
+  }
+
+  function loadSession() {
+    var s = readJson(local, K_SESSION);
+    var fresh = !s || typeof s.id !== 'string' || !/^[0-9a-f]{32}$/.test(s.id) ||
+      typeof s.last !== 'number' || Date.now() - s.last > cfg.sessionTtlMs;
+    if (fresh) {
+      tabStore.remove(K_TRANSCRIPT);
+      s = { id: newSessionId(), greeted: false, last: Date.now() };
+      local.set(K_SESSION, JSON.stringify(s));
+    }
+    return s;
+  }
+
+  function saveSession() {
+    session.last = Date.now();
+    local.set(K_SESSION, JSON.stringify(session));
+  }
+
+  function loadTranscript() {
+    var t = readJson(tabStore, K_TRANSCRIPT);
+    if (!t || t.id !== session.id || !Array.isArray(t.messages)) return [];
+    return t.messages.filter(function (m) {
+      return m && typeof m === 'object' && (m.from === 'bot' || m.from === 'user' || m.from === 'system');
+    });
+  }
+
+  function saveTranscript() {
+    if (messages.length > cfg.maxStored) messages.splice(0, messages.length - cfg.maxStored);
+    tabStore.set(K_TRANSCRIPT, JSON.stringify({ id: session.id, messages: messages }));
+  }
+
+  var session = loadSession();
+  var messages = loadTranscript();
+
+  // ------------------------------------------------------------ DOM helpers
+  var uid = 'bgw-' + Math.random().toString(36).slice(2, 8);
+
+  function el(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (content != null) node.textContent = content;
+    return node;
+  }
+
+  function srOnly(content) {
+    return el('span', 'bgw-sr', content);
+  }
+
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+  var ICONS = {
+    chat: 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z',
+    close: 'M6 6l12 12M18 6L6 18',
+    send: 'M3 11l18-8-8 18-2-8-8-2z',
+    external: 'M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5',
+    restart: 'M4 4v6h6M4.5 15a8 8 0 1 0 1.9-8.3L4 10',
+    phone: 'M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 5a2 2 0 0 1 2-2z'
+  };
+
+  function icon(name) {
+    var svg = document.createElementNS(SVG_NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    svg.setAttribute('class', 'bgw-icon bgw-icon--' + name);
+    var path = document.createElementNS(SVG_NS, 'path');
+    path.setAttribute('d', ICONS[name]);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  // Split text into text nodes and <a> elements for http(s) URLs. Never parses HTML.
+  var URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+  function linkify(value) {
+    var frag = document.createDocumentFragment();
+    var str = String(value == null ? '' : value);
+    var last = 0;
+    var match;
+    URL_RE.lastIndex = 0;
+    while ((match = URL_RE.exec(str)) !== null) {
+      var raw = match[0];
+      // Trailing punctuation belongs to the sentence, not the URL.
+      var trimmed = raw.replace(/[.,;:!?)\]}'"]+$/, '');
+      var opens = (trimmed.match(/\(/g) || []).length;
+      var closes = (trimmed.match(/\)/g) || []).length;
+      if (opens > closes && raw.charAt(trimmed.length) === ')') trimmed += ')';
+      var url = safeHttpUrl(trimmed);
+      if (!url) continue;
+      if (match.index > last) frag.appendChild(document.createTextNode(str.slice(last, match.index)));
+      frag.appendChild(externalLink(url.href, trimmed, 'bgw-inline-link'));
+      last = match.index + trimmed.length;
+      URL_RE.lastIndex = last;
+    }
+    if (last < str.length) frag.appendChild(document.createTextNode(str.slice(last)));
+    return frag;
+  }
+
+  function externalLink(href, label, className) {
+    var a = el('a', className);
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    a.appendChild(document.createTextNode(label));
+    a.appendChild(srOnly(' (opens in a new tab)'));
+    return a;
+  }
+
+  function formatTime(ts) {
+    var d = new Date(ts);
+    try {
+      return d.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+    } catch (e) {
+      return ('0' + d.getHours()).slice(-2) + ':' + ('0' + d.getMinutes()).slice(-2);
+    }
+  }
+
+  // --------------------------------------------------------------- colours
+  function luminance(hex) {
+    var h = hex.replace('#', '');
+    if (h.length === 3) h = h.replace(/(.)/g, '$1$1');
+    var rgb = [0, 2, 4].map(function (i) {
+      var v = parseInt(h.substr(i, 2), 16) / 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+  }
+  function contrast(a, b) {
+    var x = luminance(a);
+    var y = luminance(b);
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+  }
+
+  // ------------------------------------------------------------- build UI
+  var root = el('div', 'bgw-root');
+  root.setAttribute('data-bgw', '');
+  // Custom properties through CSSOM: allowed by style-src 'self' (no style attribute in markup).
+  var onPrimary = contrast(cfg.primary, '#ffffff') >= 4.5 ? '#ffffff' : '#000000';
+  root.style.setProperty('--bgw-primary', cfg.primary);
+  root.style.setProperty('--bgw-on-primary', onPrimary);
+  root.style.setProperty('--bgw-primary-text', contrast(cfg.primary, '#ffffff') >= 4.5 ? cfg.primary : '#1b1f23');
+
+  var launcher = el('button', 'bgw-launcher');
+  launcher.type = 'button';
+  launcher.id = uid + '-launcher';
+  launcher.setAttribute('aria-expanded', 'false');
+  launcher.setAttribute('aria-controls', uid + '-panel');
+  launcher.appendChild(icon('chat'));
+  var launcherText = el('span', 'bgw-launcher-label', cfg.launcherLabel);
+  launcher.appendChild(launcherText);
+  var unreadDot = el('span', 'bgw-unread');
+  unreadDot.hidden = true;
+  unreadDot.appendChild(srOnly(' (new message)'));
+  launcher.appendChild(unreadDot);
+
+  var panel = el('div', 'bgw-panel');
+  panel.id = uid + '-panel';
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-modal', 'false');
+  panel.setAttribute('aria-labelledby', uid + '-title');
+  panel.hidden = true;
+
+  var header = el('div', 'bgw-header');
+  var heading = el('div', 'bgw-heading');
+  var h2 = el('h2', 'bgw-title', cfg.title);
+  h2.id = uid + '-title';
+  heading.appendChild(h2);
+  heading.appendChild(el('p', 'bgw-subtitle', cfg.subtitle));
+  header.appendChild(heading);
+
+  var restartBtn = el('button', 'bgw-header-btn bgw-restart');
+  restartBtn.type = 'button';
+  restartBtn.appendChild(icon('restart'));
+  restartBtn.appendChild(el('span', 'bgw-header-btn-label', 'Start over'));
+  header.appendChild(restartBtn);
+
+  var closeBtn = el('button', 'bgw-header-btn bgw-close');
+  closeBtn.type = 'button';
+  closeBtn.setAttribute('aria-label', 'Close chat');
+  closeBtn.appendChild(icon('close'));
+  header.appendChild(closeBtn);
+  panel.appendChild(header);
+
+  var confirmBar = el('div', 'bgw-confirm');
+  confirmBar.setAttribute('role', 'group');
+  confirmBar.setAttribute('aria-labelledby', uid + '-confirm-text');
+  confirmBar.hidden = true;
+  var confirmText = el('p', 'bgw-confirm-text',
+    'Start a new conversation? This clears this chat from this browser.');
+  confirmText.id = uid + '-confirm-text';
+  confirmBar.appendChild(confirmText);
+  var confirmYes = el('button', 'bgw-btn bgw-btn--primary', 'Yes, start over');
+  confirmYes.type = 'button';
+  var confirmNo = el('button', 'bgw-btn', 'Cancel');
+  confirmNo.type = 'button';
+  var confirmActions = el('div', 'bgw-confirm-actions');
+  confirmActions.appendChild(confirmYes);
+  confirmActions.appendChild(confirmNo);
+  confirmBar.appendChild(confirmActions);
+  panel.appendChild(confirmBar);
+
+  var notice = el('div', 'bgw-notice');
+  notice.setAttribute('role', 'status');
+  panel.appendChild(notice);
+
+  var log = el('div', 'bgw-log');
+  log.id = uid + '-log';
+  log.setAttribute('role', 'log');
+  log.setAttribute('aria-live', 'polite');
+  log.setAttribute('aria-relevant', 'additions');
+  log.setAttribute('aria-label', 'Conversation');
+  log.tabIndex = 0;
+  panel.appendChild(log);
+
+  var typing = el('div', 'bgw-typing');
+  typing.hidden = true;
+  var dots = el('span', 'bgw-dots');
+  dots.setAttribute('aria-hidden', 'true');
+  dots.appendChild(el('span'));
+  dots.appendChild(el('span'));
+  dots.appendChild(el('span'));
+  typing.appendChild(dots);
+  typing.appendChild(el('span', 'bgw-typing-text', 'Assistant is typing…'));
+  panel.appendChild(typing);
+
+  var form = el('form', 'bgw-composer');
+  form.setAttribute('novalidate', '');
+  var inputId = uid + '-input';
+  var label = el('label', 'bgw-sr', 'Type your message');
+  label.htmlFor = inputId;
+  var input = el('textarea', 'bgw-input');
+  input.id = inputId;
+  input.rows = 1;
+  input.maxLength = cfg.maxLength;
+  input.placeholder = 'Type your question…';
+  input.setAttribute('autocomplete', 'off');
+  input.setAttribute('enterkeyhint', 'send');
+  input.setAttribute('aria-describedby', uid + '-hint');
+  var hint = el('span', 'bgw-sr', 'Press Enter to send, Shift and Enter for a new line.');
+  hint.id = uid + '-hint';
+  var sendBtn = el('button', 'bgw-send');
+  sendBtn.type = 'submit';
+  sendBtn.setAttribute('aria-label', 'Send message');
+  sendBtn.appendChild(icon('send'));
+  form.appendChild(label);
+  form.appendChild(input);
+  form.appendChild(hint);
+  form.appendChild(sendBtn);
+  panel.appendChild(form);
+
+  var footer = el('div', 'bgw-footer');
+  var disclaimer = el('p', 'bgw-disclaimer',
+    'Educational information only — not medical advice. In an emergency call 911.');
+  var contactBtn = el('button', 'bgw-contact');
+  contactBtn.type = 'button';
+  contactBtn.appendChild(icon('phone'));
+  contactBtn.appendChild(document.createTextNode('Contact the clinic'));
+  footer.appendChild(disclaimer);
+  footer.appendChild(contactBtn);
+  panel.appendChild(footer);
+
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  // ------------------------------------------------------------ rendering
+  function isLinkButton(b) {
+    return !!b.url;
+  }
+
+  function normaliseButtons(raw) {
+    if (!Array.isArray(raw)) return [];
+    var out = [];
+    raw.slice(0, 12).forEach(function (b) {
+      if (!b || typeof b !== 'object') return;
+      var title = typeof b.title === 'string' ? b.title.slice(0, 120) : '';
+      var payload = typeof b.payload === 'string' ? b.payload.slice(0, cfg.maxLength) : '';
+      if (!title && !payload) return;
+      // A link button has `url`; the stock socket.io channel drops `url`, so a payload that is
+      // itself an http(s) URL is treated as a link as well (ARCHITECTURE.md: payload == url).
+      var urlCandidate = typeof b.url === 'string' ? b.url :
+        (/^https?:\/\//i.test(payload) ? payload : null);
+      if (urlCandidate !== null) {
+        var u = safeHttpUrl(urlCandidate);
+        if (!u) return; // javascript:, data:, ... are dropped
+        out.push({ title: title || u.href, url: u.href });
+        return;
+      }
+      out.push({ title: title || payload, payload: payload || title });
+    });
+    return out;
+  }
+
+  function renderMessage(m, index) {
+    var row = el('div', 'bgw-msg bgw-msg--' + m.from);
+    row.setAttribute('data-index', String(index));
+    if (m.from === 'system') {
+      row.appendChild(el('p', 'bgw-system', m.text));
+      return row;
+    }
+    var bubble = el('div', 'bgw-bubble');
+    bubble.appendChild(srOnly(m.from === 'user' ? 'You said: ' : 'Assistant said: '));
+    if (m.text) {
+      var body = el('div', 'bgw-text');
+      body.appendChild(linkify(m.text));
+      bubble.appendChild(body);
+    }
+    row.appendChild(bubble);
+
+    var buttons = m.buttons || [];
+    var quick = buttons.filter(function (b) { return !isLinkButton(b); });
+    var links = buttons.filter(isLinkButton);
+    if (quick.length) {
+      var group = el('div', 'bgw-replies');
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', 'Suggested replies');
+      quick.forEach(function (b, i) {
+        var btn = el('button', 'bgw-reply', b.title);
+        btn.type = 'button';
+        if (m.done) {
+          btn.disabled = true;
+          if (m.chosen === i) {
+            btn.classList.add('is-chosen');
+            btn.appendChild(srOnly(' (your choice)'));
+          }
+        }
+        btn.addEventListener('click', function () {
+          if (m.done) return;
+          m.chosen = i;
+          sendUser(b.title, b.payload);
+          input.focus();
+        });
+        group.appendChild(btn);
+      });
+      row.appendChild(group);
+    }
+    if (links.length) {
+      var linkGroup = el('div', 'bgw-links');
+      links.forEach(function (b) {
+        var intake = /intake/i.test(b.title) || /intake/i.test(b.url);
+        var a = externalLink(b.url, b.title, 'bgw-linkbtn' + (intake ? ' bgw-cta' : ''));
+        a.appendChild(icon('external'));
+        linkGroup.appendChild(a);
+      });
+      row.appendChild(linkGroup);
+    }
+    var time = el('time', 'bgw-time', formatTime(m.ts));
+    time.dateTime = new Date(m.ts).toISOString();
+    row.appendChild(time);
+    return row;
+  }
+
+  function renderAll() {
+    while (log.firstChild) log.removeChild(log.firstChild);
+    messages.forEach(function (m, i) { log.appendChild(renderMessage(m, i)); });
+    scrollToEnd();
+  }
+
+  function rerender(index) {
+    var old = log.querySelector('[data-index="' + index + '"]');
+    if (old) log.replaceChild(renderMessage(messages[index], index), old);
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function addMessage(m) {
+    messages.push(m);
+    saveTranscript();
+    log.appendChild(renderMessage(m, messages.length - 1));
+    if (messages.length > cfg.maxStored) renderAll();
+    scrollToEnd();
+  }
+
+  // ------------------------------------------------------------ transport
+  var socket = null;
+  var confirmed = false;
+  var outbox = [];
+  var everConnected = false;
+  var replyTimer = null;
+
+  function setNotice(message) {
+    notice.textContent = message || '';
+    notice.classList.toggle('is-visible', !!message);
+  }
+
+  function showTyping(on) {
+    typing.hidden = !on;
+    clearTimeout(replyTimer);
+    if (on) {
+      replyTimer = setTimeout(function () {
+        typing.hidden = true;
+        addMessage({ from: 'system', ts: Date.now(),
+          text: 'No reply yet. Please try again in a moment, or use “Contact the clinic”.' });
+      }, cfg.replyTimeoutMs);
+    }
+    if (on) scrollToEnd();
+  }
+
+  var ioLoading = null;
+  function loadSocketIo() {
+    if (window.io) return Promise.resolve(window.io);
+    if (ioLoading) return ioLoading;
+    ioLoading = new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = cfg.ioUrl;
+      s.async = true;
+      s.onload = function () { window.io ? resolve(window.io) : reject(new Error('socket.io missing')); };
+      s.onerror = function () { ioLoading = null; reject(new Error('socket.io failed to load')); };
+      document.head.appendChild(s);
+    });
+    return ioLoading;
+  }
+
+  function connect() {
+    if (socket) return;
+    loadSocketIo().then(function (io) {
+      if (socket) return;
+      socket = io(cfg.serverOrigin, {
+        path: cfg.socketPath,
+        transports: ['websocket', 'polling'],
+        tryAllTransports: true,
+        reconnection: true,
+        reconnectionDelay: 1000,
+        reconnectionDelayMax: 8000,
+        timeout: 10000
+      });
+      bindSocket(socket);
+    }).catch(function () {
+      setNotice('The chat could not load. Please refresh the page, or contact the clinic by phone.');
+    });
+  }
+
+  function bindSocket(s) {
+    s.on('connect', function () {
+      if (s !== socket) return;
+      everConnected = true;
+      confirmed = false;
+      s.emit('session_request', { session_id: session.id });
+    });
+    s.on('session_confirm', function (id) {
+      if (s !== socket) return;
+      var confirmedId = (id && typeof id === 'object') ? id.session_id : id;
+      if (confirmedId !== session.id) return;
+      confirmed = true;
+      setNotice('');
+      flush();
+    });
+    s.on('bot_uttered', function (data) {
+      if (s !== socket) return;
+      onBotMessage(data);
+    });
+    s.on('disconnect', function (reason) {
+      if (s !== socket) return;
+      confirmed = false;
+      if (reason === 'io client disconnect') return;
+      showTyping(false);
+      setNotice('Reconnecting… Messages you send will go out when the connection is back.');
+    });
+    s.on('connect_error', function () {
+      if (s !== socket) return;
+      confirmed = false;
+      setNotice(everConnected
+        ? 'Reconnecting… Messages you send will go out when the connection is back.'
+        : 'Reconnecting… The assistant is not reachable yet. Trying again.');
+    });
+  }
+
+  function emitMessage(payload) {
+    outbox.push(payload);
+    connect();
+    flush();
+  }
+
+  function flush() {
+    if (!socket || !confirmed) return;
+    if (!outbox.length) return;
+    while (outbox.length) {
+      socket.emit('user_uttered', { message: outbox.shift(), session_id: session.id });
+    }
+    showTyping(true);
+  }
+
+  function onBotMessage(data) {
+    if (!data || typeof data !== 'object') return;
+    var msgText = typeof data.text === 'string' ? data.text.slice(0, 5000) : '';
+    var buttons = normaliseButtons(data.quick_replies || data.buttons);
+    if (!msgText && !buttons.length) {
+      // Attachments and custom payloads are not rendered (images would need a wider CSP).
+      var src = data.attachment && data.attachment.payload && data.attachment.payload.src;
+      var u = safeHttpUrl(src);
+      if (!u) return;
+      msgText = u.href;
+    }
+    showTyping(false);
+    addMessage({ from: 'bot', text: msgText, buttons: buttons, ts: Date.now() });
+    saveSession();
+    if (panel.hidden) {
+      unreadDot.hidden = false;
+    }
+  }
+
+  function retireQuickReplies() {
+    messages.forEach(function (m, i) {
+      if (m.from === 'bot' && !m.done && (m.buttons || []).some(function (b) { return !b.url; })) {
+        m.done = true;
+        rerender(i);
+      }
+    });
+  }
+
+  function sendUser(display, payload) {
+    var msg = String(payload == null ? display : payload);
+    if (!msg.trim()) return;
+    retireQuickReplies();
+    addMessage({ from: 'user', text: String(display).slice(0, cfg.maxLength), ts: Date.now() });
+    saveSession();
+    emitMessage(msg.slice(0, cfg.maxLength));
+  }
+
+  function greetIfNew() {
+    if (session.greeted) return;
+    session.greeted = true;
+    saveSession();
+    emitMessage(cfg.greetPayload);
+  }
+
+  // -------------------------------------------------------------- actions
+  function openPanel(focus) {
+    panel.hidden = false;
+    root.classList.add('is-open');
+    launcher.setAttribute('aria-expanded', 'true');
+    unreadDot.hidden = true;
+    tabStore.set(K_OPEN, '1');
+    connect();
+    if (!messages.length && session.greeted) {
+      addMessage({ from: 'system', ts: Date.now(),
+        text: 'Continuing your earlier conversation. Earlier messages are not shown in this tab.' });
+    }
+    greetIfNew();
+    scrollToEnd();
+    if (focus !== false) input.focus();
+  }
+
+  function closePanel() {
+    hideConfirm(false);
+    panel.hidden = true;
+    root.classList.remove('is-open');
+    launcher.setAttribute('aria-expanded', 'false');
+    tabStore.set(K_OPEN, '0');
+    launcher.focus();
+  }
+
+  function showConfirm() {
+    confirmBar.hidden = false;
+    confirmYes.focus();
+  }
+
+  function hideConfirm(refocus) {
+    if (confirmBar.hidden) return;
+    confirmBar.hidden = true;
+    if (refocus) restartBtn.focus();
+  }
+
+  function startOver() {
+    // Nothing is sent for the old conversation: a new random id simply starts a new one.
+    confirmBar.hidden = true;
+    if (socket) {
+      var old = socket;
+      socket = null;
+      old.disconnect();
+    }
+    confirmed = false;
+    outbox = [];
+    showTyping(false);
+    setNotice('');
+    local.remove(K_SESSION);
+    tabStore.remove(K_TRANSCRIPT);
+    session = loadSession();
+    messages = [];
+    renderAll();
+    connect();
+    greetIfNew();
+    input.value = '';
+    autoGrow();
+    input.focus();
+  }
+
+  function autoGrow() {
+    // CSSOM writes are allowed under style-src 'self'.
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight, 128) + 'px';
+  }
+
+  launcher.addEventListener('click', function () {
+    if (panel.hidden) openPanel(true); else closePanel();
+  });
+  closeBtn.addEventListener('click', closePanel);
+  restartBtn.addEventListener('click', showConfirm);
+  confirmNo.addEventListener('click', function () { hideConfirm(true); });
+  confirmYes.addEventListener('click', startOver);
+  contactBtn.addEventListener('click', function () {
+    sendUser('Contact the clinic', cfg.humanPayload);
+  });
+  panel.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape' || e.key === 'Esc') {
+      e.preventDefault();
+      if (!confirmBar.hidden) hideConfirm(true); else closePanel();
+    }
+  });
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var value = input.value;
+    if (!value.trim()) { input.focus(); return; }
+    input.value = '';
+    autoGrow();
+    sendUser(value.trim(), value.trim());
+    input.focus();
+  });
+  input.addEventListener('keydown', function (e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      if (typeof form.requestSubmit === 'function') form.requestSubmit();
+      else form.dispatchEvent(new Event('submit', { cancelable: true }));
+    }
+  });
+  input.addEventListener('input', autoGrow);
+
+  // ----------------------------------------------------------------- mount
+  function mount() {
+    if (!document.body) {
+      document.addEventListener('DOMContentLoaded', mount);
+      return;
+    }
+    document.body.appendChild(root);
+    renderAll();
+    if (cfg.open || tabStore.get(K_OPEN) === '1') openPanel(false);
+    window.BioGenesisChat = {
+      open: function () { openPanel(true); },
+      close: closePanel,
+      sessionId: function () { return session.id; }
+    };
+  }
+
+  var link = document.createElement('link');
+  link.rel = 'stylesheet';
+  link.href = cfg.cssUrl;
+  var mounted = false;
+  function mountOnce() { if (!mounted) { mounted = true; mount(); } }
+  link.onload = mountOnce;
+  link.onerror = mountOnce;
+  document.head.appendChild(link);
+  setTimeout(mountOnce, 3000);
+})();
