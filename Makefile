@@ -18,6 +18,11 @@ TEST_RASA_PORT   ?= 5105
 TEST_ACTION_PORT ?= 5155
 TEST_WEB_PORT    ?= 8180
 export RASA_PORT ACTION_PORT WEB_PORT TRACKER_DB ALLOWED_ORIGINS RETENTION_DAYS
+# no network beyond package registries: no telemetry, quiet TensorFlow
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export SANIC_WORKERS := 1
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -116,7 +121,7 @@ retention: venv
 
 # ---- tests ---------------------------------------------------------------------
 TEST_ENV = RASA_PORT=$(TEST_RASA_PORT) ACTION_PORT=$(TEST_ACTION_PORT) WEB_PORT=$(TEST_WEB_PORT) \
-	RUN_DIR=var/test-run TRACKER_DB=var/test-tracker.db MODEL=$(MODEL) \
+	RUN_DIR=var/test-run TRACKER_DB=var/test-tracker.db MODEL=$(MODEL) CONTENT_DIR=$(CURDIR)/var/test-content \
 	ALLOWED_ORIGINS="http://localhost:$(TEST_WEB_PORT) http://127.0.0.1:$(TEST_WEB_PORT)" \
 	RASA_PUBLIC_URL=http://localhost:$(TEST_RASA_PORT) \
 	RASA_URL=http://localhost:$(TEST_RASA_PORT) WEB_URL=http://localhost:$(TEST_WEB_PORT) CHROMIUM=$(CHROMIUM)
@@ -144,7 +149,7 @@ test-nlu: train
 	$(PY) scripts/nlu_report.py var/results/nlu --min-accuracy 0.95
 
 test-e2e: setup chromium train
-	@rm -f var/test-tracker.db
+	@rm -rf var/test-tracker.db var/test-run var/test-content && mkdir -p var && cp -r content var/test-content
 	@$(TEST_ENV) $(PY) scripts/servers.py up
 	@set -e; trap '$(TEST_ENV) $(PY) scripts/servers.py down' EXIT; \
 	  $(TEST_ENV) $(PY) -m pytest -q tests/e2e tests/browser; \

@@ -70,10 +70,13 @@ SEMANTIC_VALIDATORS = {
     "safety": "actions.safety.detector",
 }
 # In prescreen.yml / safety.yml: strings under these keys are visitor-facing
-# wording (graded for readability); strings under pattern-like keys are regular
-# expressions or word lists and get no text checks at all.
-WORDING_KEYS = frozenset({"text", "answer", "message"})
-PATTERN_KEY_RE = re.compile(r"pattern|regex|regexp|terms|keywords|lexicon|words|phrases", re.I)
+# wording (graded for readability); strings under the SKIP keys are regular
+# expressions, word lists, test examples, conditions or staff notes and get no
+# text checks at all.
+WORDING_KEYS = frozenset({"text", "message", "answer", "reask", "explanation", "what_could_change", "intro",
+                          "summary_intro", "what_to_bring"})
+SKIP_KEYS = frozenset({"patterns", "pattern", "regex", "regexes", "words", "terms", "keywords", "phrases",
+                       "lexicon", "examples", "description", "when", "ask_if", "implied", "notes_for_staff"})
 
 _PLACEHOLDER_RE = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 _FILL_RE = re.compile(r"\{([a-z_]+)\}")  # what actions/content.py fills
@@ -268,14 +271,22 @@ _fk: Any = None  # None = not tried yet, False = unavailable, else a function
 
 
 def _load_fk() -> Any:
-    """Flesch-Kincaid grade built from textstat's counters.
+    """textstat's Flesch-Kincaid grade, without network access.
 
-    textstat 0.7.13's `flesch_kincaid_grade` looks words up in nltk's cmudict and
-    downloads it at run time when missing; that download is blocked here (and
-    is not wanted on a server), so syllables come from textstat's own pyphen
-    fallback for every word. Same formula and word/sentence counts as textstat,
-    same result on every machine.
+    textstat <= 0.7.4 (pinned in requirements.in) counts syllables with pyphen:
+    its public function is used as is. Newer releases look words up in nltk's
+    cmudict and download it at run time when missing (blocked here, unwanted on
+    a server); for them the same formula is built from textstat's own word,
+    sentence and pyphen counters so the grade is the same on every machine.
     """
+    try:
+        import textstat
+    except Exception:  # noqa: BLE001
+        return False
+    try:
+        from textstat.backend.utils import get_cmudict  # noqa: F401 - only present in 0.7.5+
+    except ImportError:
+        return textstat.flesch_kincaid_grade
     try:
         from textstat.backend.counts import count_sentences, count_words
         from textstat.backend.selections import list_words
@@ -292,15 +303,8 @@ def _load_fk() -> Any:
             return 0.39 * words / sentences + 11.8 * syllables / words - 15.59
 
         return fk
-    except Exception:  # a textstat without this backend: use its public API if it can run offline
-        try:
-            import nltk
-            import textstat
-
-            nltk.data.find("corpora/cmudict")
-            return textstat.flesch_kincaid_grade
-        except Exception:
-            return False
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _prepare_for_grade(text: str) -> str:
@@ -899,21 +903,26 @@ class _Checker:
         if not isinstance(doc.data, dict):
             self.add(stem, "", f"should be a group of fields, found {_type_name(doc.data)}")
             return
+        validated = self.run_semantic_validator(stem, doc)
+        before = len(self.problems)
         for path, key, value in _walk_strings(doc.data):
-            if PATTERN_KEY_RE.search(path):
-                continue
-            self.guarded(stem, lambda: self.check_owned_string(stem, path, key, value))
+            if not _skipped(path):
+                self.guarded(stem, lambda: self.check_owned_string(stem, path, key, value, validated))
         for path, buttons in _walk_key(doc.data, "buttons"):
-            if not PATTERN_KEY_RE.search(path):
+            if not _skipped(path):
                 self.guarded(stem, lambda: self.check_button_list(stem, path, buttons, free_answer=True))
-        self.run_semantic_validator(stem, doc)
+        # the owner's validator already reports placeholders in its wording: say it once
+        theirs = {p.field for p in self.problems[:before] if "placeholder" in p.message}
+        self.problems[before:] = [p for p in self.problems[before:]
+                                  if not (p.field in theirs and "placeholder" in p.message)]
 
-    def check_owned_string(self, stem: str, path: str, key: Any, value: str) -> None:
+    def check_owned_string(self, stem: str, path: str, key: Any, value: str, validated: bool) -> None:
         if key == "url":
             self.check_url_field(stem, path, value)
         elif key in WORDING_KEYS:
             if not value.strip():
-                self.add(stem, path, f"{key} is empty")
+                if not validated:  # otherwise the owner's validator says so
+                    self.add(stem, path, f"{key} is empty")
             else:
                 self.check_wording(stem, path, value, what=str(key))
         elif re.search(r"\.buttons\[\d+\]\.title$", path):
@@ -922,18 +931,19 @@ class _Checker:
             self.check_placeholders(stem, path, value)
             self.check_links_in_text(stem, path, value)
 
-    def run_semantic_validator(self, stem: str, doc: YamlDoc) -> None:
+    def run_semantic_validator(self, stem: str, doc: YamlDoc) -> bool:
+        """Run the owning module's validate_spec; False when it is not available."""
         module_name = SEMANTIC_VALIDATORS[stem]
         validate = _semantic_validator(module_name)
         if isinstance(validate, str):
             self.add(stem, "", f"validator not available ({validate}); only the general checks ran", "warning")
-            return
+            return False
         try:
             results = validate(copy.deepcopy(doc.data))
         except Exception as exc:  # noqa: BLE001
             self.add(stem, "", f"{module_name}.validate_spec failed ({type(exc).__name__}: {_short(exc, 120)}); "
                                "the file could not be fully checked")
-            return
+            return True
         for item in results or []:
             severity = "error"
             if isinstance(item, str):
@@ -946,6 +956,7 @@ class _Checker:
                 path, message = "", str(item)
             path = re.sub(rf"^{stem}(\.yml)?[.:]", "", path.strip())
             self.add(stem, path, message, severity)
+        return True
 
     # -- NLU training data ------------------------------------------------------------
     def load_nlu(self) -> None:
@@ -1014,6 +1025,10 @@ class _Checker:
         if self.graded_unavailable:
             self.add_raw(self.content_label, None, "", "reading grade not checked: textstat is not usable here",
                          "warning")
+
+
+def _skipped(path: str) -> bool:
+    return any(re.sub(r"\[\d+\]", "", seg) in SKIP_KEYS for seg in path.split("."))
 
 
 def _walk_strings(data: Any, path: str = "", key: Any = None, _depth: int = 0) -> Iterator[Tuple[str, Any, str]]:

@@ -76,9 +76,11 @@ class MessageGuard(GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        from actions.safety.detector import get_detector  # deferred: lexicon loads lazily
+        # deferred imports: the lexicon loads on first use, and reloads when edited
+        from actions.content import CONTENT_DIR
+        from actions.safety.detector import get_detector
 
-        detector = get_detector()
+        detector = get_detector(CONTENT_DIR / "safety.yml")
         for message in messages:
             intent = guard_intent(message.get(TEXT), self.max_chars, detector)
             if intent is None:

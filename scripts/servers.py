@@ -133,9 +133,25 @@ def start(with_web: bool = True, timeout: float = 120.0) -> float:
     return time.monotonic() - t0
 
 
-def stop() -> None:
+def start_one(name: str, timeout: float = 60.0) -> float:
+    """(Re)start one service that `up` started (used by the outage test)."""
     s = settings()
-    for name in ("web", "rasa", "actions"):
+    svc = next(x for x in services(s, with_web=True) if x["name"] == name)
+    t0 = time.monotonic()
+    log = open(Path(s["run_dir"]) / f"{name}.log", "ab")
+    proc = subprocess.Popen(svc["cmd"], cwd=ROOT, env={**os.environ, **svc["env"]}, stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    pid_file(s, name).write_text(str(proc.pid))
+    while not is_up(svc["ready"]):
+        if proc.poll() is not None or time.monotonic() - t0 > timeout:
+            raise RuntimeError(f"{name} did not start")
+        time.sleep(0.1)
+    return time.monotonic() - t0
+
+
+def stop(names: tuple = ("web", "rasa", "actions")) -> None:
+    s = settings()
+    for name in names:
         path = pid_file(s, name)
         if not path.exists():
             continue

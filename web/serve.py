@@ -81,6 +81,9 @@ class WidgetHandler(SimpleHTTPRequestHandler):
     }
 
     csp = ""
+
+    def version_string(self) -> str:
+        return "widget"
     rasa_public_url = DEFAULT_RASA_URL
 
     def end_headers(self) -> None:

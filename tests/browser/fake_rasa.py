@@ -101,7 +101,7 @@ def build_app() -> web.Application:
                     "quick_replies": [
                         {"title": "Evil link", "payload": "javascript:window.__xss=3", "url": "javascript:window.__xss=3"},
                         {"title": "Data link", "payload": "x", "url": "data:text/html,<script>alert(1)</script>"},
-                        {"title": "FDA information", "payload": "https://www.fda.gov/", "url": "https://www.fda.gov/"},
+                        {"title": "FDA information", "payload": "https://www.fda.gov/"},  # url dropped, as Rasa does
                         {"title": "<img src=x onerror=window.__xss=4>", "payload": "/greet"},
                     ],
                 },

@@ -244,6 +244,8 @@
   // ------------------------------------------------------------- build UI
   var root = el('div', 'bgw-root');
   root.setAttribute('data-bgw', '');
+  root.setAttribute('role', 'region');
+  root.setAttribute('aria-label', cfg.title + ' chat');
   // Custom properties through CSSOM: allowed by style-src 'self' (no style attribute in markup).
   var onPrimary = contrast(cfg.primary, '#ffffff') >= 4.5 ? '#ffffff' : '#000000';
   root.style.setProperty('--bgw-primary', cfg.primary);
@@ -640,6 +642,7 @@
     panel.hidden = false;
     root.classList.add('is-open');
     launcher.setAttribute('aria-expanded', 'true');
+    updateModal();
     unreadDot.hidden = true;
     tabStore.set(K_OPEN, '1');
     connect();
@@ -657,6 +660,7 @@
     panel.hidden = true;
     root.classList.remove('is-open');
     launcher.setAttribute('aria-expanded', 'false');
+    updateModal();
     tabStore.set(K_OPEN, '0');
     launcher.focus();
   }
@@ -712,10 +716,40 @@
   contactBtn.addEventListener('click', function () {
     sendUser('Contact the clinic', cfg.humanPayload);
   });
+  // On small screens the panel covers the page, so it behaves as a modal dialog: Tab stays inside.
+  var fullScreenQuery = window.matchMedia ? window.matchMedia('(max-width: 480px), (max-height: 540px)') : null;
+  function isFullScreen() {
+    return !!(fullScreenQuery && fullScreenQuery.matches);
+  }
+  function updateModal() {
+    panel.setAttribute('aria-modal', (!panel.hidden && isFullScreen()) ? 'true' : 'false');
+  }
+  if (fullScreenQuery) {
+    if (fullScreenQuery.addEventListener) fullScreenQuery.addEventListener('change', updateModal);
+    else if (fullScreenQuery.addListener) fullScreenQuery.addListener(updateModal);
+  }
+  function trapTab(e) {
+    var focusables = Array.prototype.filter.call(
+      panel.querySelectorAll('button:not([disabled]), a[href], textarea, [tabindex="0"]'),
+      function (node) { return node.offsetParent !== null; });
+    if (!focusables.length) return;
+    var first = focusables[0];
+    var last = focusables[focusables.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+
   panel.addEventListener('keydown', function (e) {
     if (e.key === 'Escape' || e.key === 'Esc') {
       e.preventDefault();
       if (!confirmBar.hidden) hideConfirm(true); else closePanel();
+    } else if (e.key === 'Tab' && isFullScreen()) {
+      trapTab(e);
     }
   });
   form.addEventListener('submit', function (e) {

@@ -1,0 +1,27 @@
+"""Safety detection shared by the NLU guard (MessageGuard) and the action server.
+
+See ``detector.py``; patterns and wording live in ``content/safety.yml``.
+"""
+from actions.safety.detector import (
+    INTENT_BY_KIND,
+    KINDS,
+    SafetyDetector,
+    SafetyResult,
+    SafetySpecError,
+    get_detector,
+    load_spec,
+    normalise,
+    validate_spec,
+)
+
+__all__ = [
+    "INTENT_BY_KIND",
+    "KINDS",
+    "SafetyDetector",
+    "SafetyResult",
+    "SafetySpecError",
+    "get_detector",
+    "load_spec",
+    "normalise",
+    "validate_spec",
+]

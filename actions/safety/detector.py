@@ -1,0 +1,551 @@
+"""Deterministic safety detector shared by the NLU guard and the action server.
+
+Patterns and wording live in ``content/safety.yml`` so staff can review them;
+this module only normalises text, compiles the patterns once and matches them.
+It imports nothing from Rasa.
+
+Priority when several kinds match one message:
+crisis > emergency > pain_idiom > medical_advice.
+
+Message text is never logged here: only file paths, field paths and counts.
+"""
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import string
+import threading
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import yaml
+
+try:  # Python >= 3.11
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+    from re import _constants as _sre_c  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "content" / "safety.yml"
+
+#: Kinds in priority order (first wins).
+KINDS: Tuple[str, ...] = ("crisis", "emergency", "pain_idiom", "medical_advice")
+
+#: NLU intent that MessageGuard sets for each kind (see docs/ARCHITECTURE.md).
+INTENT_BY_KIND: Dict[str, str] = {
+    "crisis": "crisis",
+    "emergency": "emergency",
+    "pain_idiom": "pain_idiom",
+    "medical_advice": "ask_medical_advice",
+}
+
+PLACEHOLDERS = frozenset({"clinic_name", "team_name", "phone", "email", "hours", "intake_url"})
+
+# A hotline must never be edited out of the message that needs it.
+REQUIRED_IN_MESSAGE: Dict[str, Tuple[str, ...]] = {
+    "crisis": ("988",),
+    "emergency": ("911",),
+    "pain_idiom": ("988",),
+}
+
+TOP_KEYS: Tuple[str, ...] = ("version", "words") + KINDS
+SECTION_KEYS: Tuple[str, ...] = ("description", "message", "categories")
+CATEGORY_KEYS: Tuple[str, ...] = ("id", "description", "patterns", "message", "examples")
+
+_ID_RE = re.compile(r"^[a-z0-9_]+$")
+_WORD_LIST_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_WORD_LIST_REF_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_MAX_BOUNDED_REPEAT = 100
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class SafetySpecError(ValueError):
+    """The safety spec failed validation; ``errors`` holds (field path, message)."""
+
+    def __init__(self, errors: Sequence[Tuple[str, str]]) -> None:
+        self.errors = list(errors)
+        shown = "; ".join(f"{p or '<file>'}: {m}" for p, m in self.errors[:5])
+        more = f" (+{len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
+        super().__init__(f"invalid safety spec: {shown}{more}")
+
+
+@dataclass(frozen=True)
+class SafetyResult:
+    """What the detector found in one message.
+
+    Attributes:
+        kind: "crisis", "emergency", "pain_idiom" or "medical_advice".
+        category: the category id from safety.yml, e.g. "poisoning", "medication".
+        message: the reply template for this category; placeholders such as
+            ``{phone}`` are not filled in here.
+        matches: every (kind, category) that matched, in priority order; the
+            first one is (kind, category). Lets a caller add, say, the emergency
+            line to a crisis reply when both matched.
+    """
+
+    kind: str
+    category: str
+    message: str
+    matches: Tuple[Tuple[str, str], ...] = ()
+
+    @property
+    def intent(self) -> str:
+        """The NLU intent MessageGuard should set for this result."""
+        return INTENT_BY_KIND[self.kind]
+
+
+# --------------------------------------------------------------------------- #
+# Normalisation
+# --------------------------------------------------------------------------- #
+_TAG_RE = re.compile(r"<[^<>]{0,500}>")
+_INVISIBLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
+                           "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_APOSTROPHES = str.maketrans({c: "" for c in "'\u2018\u2019\u201a\u201b\u2032\u02bc\u02bb\u00b4`\uff07"})
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+_LONG_RUN_RE = re.compile(r"([a-z])\1{2,}")
+
+
+def normalise(text: Any) -> str:
+    """Return the form of ``text`` that safety patterns are matched against.
+
+    Steps: HTML entities decoded and tags dropped; Unicode compatibility
+    forms folded (NFKD) and accents removed (é -> e, ñ -> n); invisible
+    characters removed; lowercased; apostrophes, straight or curly, removed
+    (don't -> dont, I'm -> im); every other character that is not a-z or 0-9
+    becomes one space; a letter repeated 3 or more times becomes one letter
+    (sooo -> so, killll -> kil); leading/trailing spaces trimmed.
+    """
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        text = str(text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = _COMBINING_RE.sub("", text)
+    text = _INVISIBLE_RE.sub("", text)
+    text = text.lower().translate(_APOSTROPHES)
+    text = _NON_ALNUM_RE.sub(" ", text)
+    text = _LONG_RUN_RE.sub(r"\1", text)
+    return text.strip()
+
+
+# --------------------------------------------------------------------------- #
+# Loading and validation
+# --------------------------------------------------------------------------- #
+def load_spec(path: Optional[PathLike] = None) -> Dict[str, Any]:
+    """Read safety.yml (or ``path``) and return its data. Does not validate."""
+    p = Path(path) if path is not None else DEFAULT_SPEC_PATH
+    with open(p, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return data if data is not None else {}
+
+
+def _unknown_keys(data: Dict[str, Any], allowed: Sequence[str], path: str) -> List[Tuple[str, str]]:
+    out = []
+    for key in data:
+        if key not in allowed:
+            where = f"{path}.{key}" if path else str(key)
+            out.append((where, f"unknown key '{key}'; allowed keys: {', '.join(allowed)}"))
+    return out
+
+
+def _space_in_set(items: Any) -> bool:
+    """True when a parsed [...] set (sre IN items) can match a space."""
+    negate = False
+    hit = False
+    for op, av in items:
+        if op is _sre_c.NEGATE:
+            negate = True
+        elif op is _sre_c.LITERAL:
+            hit = hit or av == 32
+        elif op is _sre_c.RANGE:
+            hit = hit or av[0] <= 32 <= av[1]
+        elif op is _sre_c.CATEGORY:
+            hit = hit or av in (_sre_c.CATEGORY_SPACE, _sre_c.CATEGORY_NOT_WORD,
+                                _sre_c.CATEGORY_NOT_DIGIT, _sre_c.CATEGORY_UNI_SPACE,
+                                _sre_c.CATEGORY_UNI_NOT_WORD, _sre_c.CATEGORY_UNI_NOT_DIGIT)
+        else:  # unknown construct: be conservative
+            hit = True
+    return hit != negate
+
+
+def _simple_non_space(sub: Any) -> bool:
+    """True when ``sub`` is one character (or set) that cannot match a space."""
+    if len(sub) != 1:
+        return False
+    op, av = sub[0]
+    if op is _sre_c.LITERAL:
+        return av != 32
+    if op is _sre_c.IN:
+        return not _space_in_set(av)
+    return False
+
+
+_REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT}
+if hasattr(_sre_c, "POSSESSIVE_REPEAT"):
+    _REPEATS.add(_sre_c.POSSESSIVE_REPEAT)
+
+
+def _shape_problems(items: Any, outer_max: int = 1) -> List[str]:
+    """Find constructs that can backtrack badly on long input."""
+    problems: List[str] = []
+    for op, av in items:
+        if op in _REPEATS:
+            lo, hi, sub = av
+            unbounded = hi == _sre_c.MAXREPEAT
+            if unbounded and not _simple_non_space(sub):
+                problems.append("'+', '*' or '{n,}' may only follow one letter or a [set] without "
+                                "a space; for a gap between words use a bounded one such as .{0,40}")
+            elif not unbounded and hi > _MAX_BOUNDED_REPEAT:
+                problems.append(f"a repeat may allow at most {_MAX_BOUNDED_REPEAT} characters")
+            if outer_max > 1 and hi > 1:
+                problems.append("a repeat inside another repeat can be very slow; rewrite it")
+            problems += _shape_problems(sub, hi if hi > 1 else outer_max)
+        elif op is _sre_c.SUBPATTERN:
+            problems += _shape_problems(av[-1], outer_max)
+        elif op is _sre_c.BRANCH:
+            for branch in av[1]:
+                problems += _shape_problems(branch, outer_max)
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            problems += _shape_problems(av[1], outer_max)
+        elif op in (_sre_c.GROUPREF, _sre_c.GROUPREF_EXISTS) or str(op).startswith("GROUPREF"):
+            problems.append("back-references (\\1, (?P=name)) are not supported")
+    return problems
+
+
+def _compile_problem(pattern: str) -> Optional[str]:
+    """Return a plain description of what is wrong with ``pattern`` (or None)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            re.compile(pattern, re.IGNORECASE)
+            parsed = _sre_parse.parse(pattern, re.IGNORECASE)
+    except (re.error, Warning, RecursionError, OverflowError) as exc:
+        return f"bad regex: {exc}"
+    problems = _shape_problems(parsed)
+    if problems:
+        return problems[0]
+    if parsed.getwidth()[0] == 0:
+        return "pattern can match empty text, so it would flag every message"
+    return None
+
+
+def _expand(pattern: str, word_lists: Dict[str, str]) -> Tuple[str, List[str]]:
+    """Replace {name} with the word list's alternatives; return unknown names."""
+    missing: List[str] = []
+
+    def sub(m: "re.Match[str]") -> str:
+        name = m.group(1)
+        if name in word_lists:
+            return word_lists[name]
+        missing.append(name)
+        return m.group(0)
+
+    return _WORD_LIST_REF_RE.sub(sub, pattern), missing
+
+
+def _check_message(msg: Any, path: str, kind: str) -> List[Tuple[str, str]]:
+    if not isinstance(msg, str) or not msg.strip():
+        return [(path, "message must be non-empty text")]
+    errors = []
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(msg) if f is not None]
+    except ValueError as exc:
+        return [(path, f"bad placeholder syntax: {exc} (write {{phone}}, not {{ phone }})")]
+    for name in names:
+        if name not in PLACEHOLDERS:
+            errors.append((path, f"unknown placeholder '{{{name}}}'; allowed: "
+                                 + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))))
+    for needed in REQUIRED_IN_MESSAGE.get(kind, ()):
+        if needed not in msg:
+            errors.append((path, f"a {kind} message must contain '{needed}'"))
+    return errors
+
+
+def _word_lists(spec: Dict[str, Any], errors: List[Tuple[str, str]]) -> Dict[str, str]:
+    raw = spec.get("words", {}) or {}
+    out: Dict[str, str] = {}
+    if not isinstance(raw, dict):
+        errors.append(("words", "must be a mapping of list name -> list of words"))
+        return out
+    for name, entries in raw.items():
+        path = f"words.{name}"
+        if not isinstance(name, str) or not _WORD_LIST_NAME_RE.match(name):
+            errors.append((path, "list names use a-z, 0-9 and _ and start with a letter"))
+            continue
+        if not isinstance(entries, list) or not entries:
+            errors.append((path, "must be a non-empty list of words"))
+            continue
+        good = []
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, str) or not entry.strip():
+                errors.append((f"{path}[{i}]", "must be non-empty text"))
+                continue
+            problem = _compile_problem(entry)
+            if problem:
+                errors.append((f"{path}[{i}]", problem))
+                continue
+            good.append(entry)
+        if good:
+            out[name] = "(?:" + "|".join(good) + ")"
+    return out
+
+
+def _structure_errors(spec: Any) -> Tuple[List[Tuple[str, str]], Dict[str, str]]:
+    """Check everything except the examples; return errors and expanded word lists."""
+    errors: List[Tuple[str, str]] = []
+    if not isinstance(spec, dict):
+        return [("", "the file must be a mapping with the sections " + ", ".join(KINDS))], {}
+    errors += _unknown_keys(spec, TOP_KEYS, "")
+    lists = _word_lists(spec, errors)
+    seen_ids: Dict[str, str] = {}
+    for kind in KINDS:
+        section = spec.get(kind)
+        if section is None:
+            errors.append((kind, "missing section"))
+            continue
+        if not isinstance(section, dict):
+            errors.append((kind, "must be a mapping with: " + ", ".join(SECTION_KEYS)))
+            continue
+        errors += _unknown_keys(section, SECTION_KEYS, kind)
+        default_msg = section.get("message")
+        if default_msg is not None:
+            errors += _check_message(default_msg, f"{kind}.message", kind)
+        cats = section.get("categories")
+        if not isinstance(cats, list) or not cats:
+            errors.append((f"{kind}.categories", "must be a non-empty list"))
+            continue
+        for ci, cat in enumerate(cats):
+            cpath = f"{kind}.categories[{ci}]"
+            if not isinstance(cat, dict):
+                errors.append((cpath, "must be a mapping with: " + ", ".join(CATEGORY_KEYS)))
+                continue
+            errors += _unknown_keys(cat, CATEGORY_KEYS, cpath)
+            cid = cat.get("id")
+            if not isinstance(cid, str) or not _ID_RE.match(cid):
+                errors.append((f"{cpath}.id", "missing or invalid id (use a-z, 0-9 and _)"))
+            elif cid in seen_ids:
+                errors.append((f"{cpath}.id", f"duplicate id '{cid}' (also at {seen_ids[cid]})"))
+            else:
+                seen_ids[cid] = cpath
+            if "message" in cat:
+                errors += _check_message(cat["message"], f"{cpath}.message", kind)
+            elif default_msg is None:
+                errors.append((f"{cpath}.message",
+                               f"missing message (give this category one, or give {kind} a message)"))
+            pats = cat.get("patterns")
+            if not isinstance(pats, list) or not pats:
+                errors.append((f"{cpath}.patterns", "must be a non-empty list of patterns"))
+            else:
+                seen_pats: Dict[str, int] = {}
+                for pi, pat in enumerate(pats):
+                    ppath = f"{cpath}.patterns[{pi}]"
+                    if not isinstance(pat, str) or not pat.strip():
+                        errors.append((ppath, "must be non-empty text"))
+                        continue
+                    if pat in seen_pats:
+                        errors.append((ppath, f"duplicate of patterns[{seen_pats[pat]}]"))
+                        continue
+                    seen_pats[pat] = pi
+                    expanded, missing = _expand(pat, lists)
+                    if missing:
+                        errors.append((ppath, f"unknown word list {{{missing[0]}}}; defined: "
+                                              + (", ".join(sorted(lists)) or "none")))
+                        continue
+                    problem = _compile_problem(expanded)
+                    if problem:
+                        errors.append((ppath, problem))
+            examples = cat.get("examples", [])
+            if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
+                errors.append((f"{cpath}.examples", "must be a list of example messages"))
+    return errors, lists
+
+
+def validate_spec(spec: Any) -> List[Tuple[str, str]]:
+    """Check a loaded safety spec; return (field path, problem) pairs, empty if fine.
+
+    Besides structure, keys, ids, messages and placeholders, every pattern must
+    compile, must not match empty text and must avoid shapes that backtrack
+    badly; and every category's ``examples`` must be detected as that category.
+    """
+    errors, lists = _structure_errors(spec)
+    if errors:
+        return errors
+    detector = SafetyDetector(spec, _word_lists=lists)
+    for kind in KINDS:
+        for ci, cat in enumerate(spec[kind]["categories"]):
+            for ei, example in enumerate(cat.get("examples", []) or []):
+                res = detector.detect(example)
+                path = f"{kind}.categories[{ci}].examples[{ei}]"
+                if res is None:
+                    errors.append((path, "example is not detected by any pattern"))
+                elif (res.kind, res.category) != (kind, cat["id"]):
+                    errors.append((path, f"example is detected as {res.kind}/{res.category}, "
+                                         f"expected {kind}/{cat['id']}"))
+    return errors
+
+
+# --------------------------------------------------------------------------- #
+# Detector
+# --------------------------------------------------------------------------- #
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    category: str
+    message: str
+    combined: "re.Pattern[str]"
+    patterns: Tuple["re.Pattern[str]", ...]
+
+
+class SafetyDetector:
+    """Matches normalised text against the compiled safety patterns.
+
+    Build it from a spec dict (``load_spec()``); it raises ``SafetySpecError``
+    when the spec is invalid. Patterns are compiled once, here.
+    """
+
+    def __init__(self, spec: Dict[str, Any], *, _word_lists: Optional[Dict[str, str]] = None) -> None:
+        if _word_lists is None:
+            errors = validate_spec(spec)
+            if errors:
+                raise SafetySpecError(errors)
+            _, _word_lists = _structure_errors(spec)
+        rules: List[_Rule] = []
+        for kind in KINDS:
+            section = spec[kind]
+            for cat in section["categories"]:
+                expanded = [_expand(p, _word_lists)[0] for p in cat["patterns"]]
+                combined = re.compile("|".join(f"(?:{p})" for p in expanded), re.IGNORECASE)
+                rules.append(_Rule(
+                    kind=kind,
+                    category=cat["id"],
+                    message=cat.get("message", section.get("message", "")),
+                    combined=combined,
+                    patterns=tuple(re.compile(p, re.IGNORECASE) for p in expanded),
+                ))
+        self._rules: Tuple[_Rule, ...] = tuple(rules)
+        self.version = spec.get("version")
+
+    @property
+    def categories(self) -> List[Tuple[str, str]]:
+        """All (kind, category) pairs, in priority order."""
+        return [(r.kind, r.category) for r in self._rules]
+
+    def message_for(self, kind: str, category: str) -> str:
+        """The reply template of one category."""
+        for r in self._rules:
+            if r.kind == kind and r.category == category:
+                return r.message
+        raise KeyError(f"{kind}/{category}")
+
+    def detect(self, text: Any) -> Optional[SafetyResult]:
+        """Return the highest-priority finding in ``text``, or None."""
+        norm = normalise(text)
+        if not norm:
+            return None
+        hits: List[_Rule] = []
+        seen_kinds = set()
+        for rule in self._rules:
+            if rule.kind in seen_kinds:
+                continue  # first matching category of a kind wins
+            if rule.combined.search(norm):
+                hits.append(rule)
+                seen_kinds.add(rule.kind)
+        if not hits:
+            return None
+        first = hits[0]
+        return SafetyResult(first.kind, first.category, first.message,
+                            tuple((h.kind, h.category) for h in hits))
+
+    def explain(self, text: Any) -> List[Tuple[str, str, int]]:
+        """Every (kind, category, pattern index) that matches; for tests and reviews."""
+        norm = normalise(text)
+        out = []
+        for rule in self._rules:
+            for i, pat in enumerate(rule.patterns):
+                if pat.search(norm):
+                    out.append((rule.kind, rule.category, i))
+        return out
+
+
+# --------------------------------------------------------------------------- #
+# Cached detector that follows edits to the file
+# --------------------------------------------------------------------------- #
+@dataclass
+class _CacheEntry:
+    stamp: Optional[Tuple[int, int, int]]
+    detector: SafetyDetector
+
+
+_cache: Dict[str, _CacheEntry] = {}
+_cache_lock = threading.Lock()
+
+
+def _stamp(path: Path) -> Optional[Tuple[int, int, int]]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def get_detector(path: Optional[PathLike] = None) -> SafetyDetector:
+    """Return a detector for safety.yml (or ``path``), rebuilt when the file changes.
+
+    The file's modification time is checked on every call. If a changed file
+    cannot be read or fails validation, the last good detector is kept, a
+    warning (field paths only) is logged, and nothing is raised. Only the very
+    first load raises (``SafetySpecError``, ``OSError`` or ``yaml.YAMLError``),
+    so a broken file stops start-up instead of running without a safety net.
+    """
+    p = Path(path) if path is not None else DEFAULT_SPEC_PATH
+    key = os.fspath(p)
+    stamp = _stamp(p)
+    entry = _cache.get(key)
+    if entry is not None and entry.stamp == stamp:
+        return entry.detector
+    with _cache_lock:
+        entry = _cache.get(key)
+        if entry is not None and entry.stamp == stamp:
+            return entry.detector
+        try:
+            spec = load_spec(p)
+            errors = validate_spec(spec)
+            if errors:
+                raise SafetySpecError(errors)
+            detector = SafetyDetector(spec, _word_lists=_structure_errors(spec)[1])
+        except (SafetySpecError, OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+            if entry is None:
+                raise
+            problems = getattr(exc, "errors", None)
+            logger.warning(
+                "safety spec %s changed but was not loaded (%s); keeping the last good version",
+                key, f"{len(problems)} problem(s), first at {problems[0][0]!r}" if problems
+                else type(exc).__name__,
+            )
+            # Remember the bad stamp so we do not re-read the file on every message.
+            _cache[key] = _CacheEntry(stamp, entry.detector)
+            return entry.detector
+        _cache[key] = _CacheEntry(stamp, detector)
+        if entry is not None:
+            logger.info("safety spec %s reloaded", key)
+        return detector
+
+
+def clear_cache() -> None:
+    """Forget cached detectors (for tests)."""
+    with _cache_lock:
+        _cache.clear()

@@ -1,0 +1,64 @@
+"""Widget behaviour that needs a server under the test's control (fake_rasa.py + its own web/serve.py):
+losing and regaining the connection, and hostile bot content.  Needs only Chromium, not the real servers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_reconnecting_notice_and_automatic_recovery(fake_stack, fake_page, make_widget):
+    widget = make_widget(fake_page).goto(fake_stack.web_url).open()
+    sid = widget.session_id()
+
+    fake_stack.stop_fake()
+    expect(widget.notice).to_be_visible(timeout=20_000)
+    expect(widget.notice).to_contain_text("Reconnecting…")
+    expect(widget.notice).to_have_attribute("role", "status")
+
+    # a message typed while offline is kept and sent once the server is back
+    widget.input.fill("how many sessions are needed")
+    widget.input.press("Enter")
+    expect(widget.user.last).to_contain_text("how many sessions are needed")
+    before = widget.bot.count()
+
+    fake_stack.start_fake()
+    expect(widget.notice).to_be_hidden(timeout=30_000)
+    widget.wait_for_reply(before)
+    expect(widget.bot.last).to_contain_text("infusion")
+    assert widget.session_id() == sid
+
+
+def test_hostile_bot_content_is_rendered_inert(fake_stack, fake_page, make_widget):
+    widget = make_widget(fake_page).goto(fake_stack.web_url).open()
+    widget.send("hostile please")
+    message = widget.bot.last
+    text = message.locator(".bgw-text")
+
+    # markup stays text, newlines are kept, nothing runs
+    expect(text).to_contain_text("<img src=x onerror=window.__xss=1>")
+    expect(text).to_contain_text("<b>bold</b>")
+    assert "\n" in text.evaluate("el => el.textContent")
+    assert text.evaluate("el => getComputedStyle(el).whiteSpace") == "pre-wrap"
+    assert fake_page.evaluate("typeof window.__xss") == "undefined"
+    assert widget.log.locator("img, b, script").count() == 0
+
+    # the URL in the text becomes a safe link without the sentence's full stop; javascript: stays text
+    links = text.locator("a")
+    expect(links).to_have_count(1)
+    expect(links.first).to_have_attribute("href", "https://clinic.example.com/faq?a=1&b=2")
+    expect(links.first).to_have_attribute("target", "_blank")
+    expect(links.first).to_have_attribute("rel", "noopener noreferrer")
+    expect(text).to_contain_text("javascript:window.__xss=2")
+
+    # link buttons: javascript: and data: dropped; a payload that is an https URL becomes a link
+    buttons = message.locator("a.bgw-linkbtn")
+    expect(buttons).to_have_count(1)
+    expect(buttons.first).to_have_attribute("href", "https://www.fda.gov/")
+    expect(buttons.first).to_have_attribute("rel", "noopener noreferrer")
+    expect(message.get_by_role("button", name=re.compile("Evil|Data"))).to_have_count(0)
+    # a button title with markup is a plain label
+    expect(message.get_by_role("button", name="<img src=x onerror=window.__xss=4>")).to_be_visible()
+    assert fake_page.evaluate("typeof window.__xss") == "undefined"
