@@ -493,10 +493,6 @@ class _Checker:
             self.add(stem, "", f"YAML syntax error: {_short(exc, 120)}")
             return
         self.docs[stem] = doc
-        for dup_path, line, first in doc.duplicate_keys:
-            key = dup_path.rsplit(".", 1)[-1]
-            self.add(stem, dup_path, f"key '{key}' appears twice (first on line {first}); only the last one is used",
-                     line=line)
         if doc.data is None:
             self.add(stem, "", "file is empty", line=1)
 
@@ -551,8 +547,10 @@ class _Checker:
                 self.add(stem, path, f"write the placeholder as {{{name.lower()}}} exactly "
                                      f"(lower case, no spaces), not {m.group(0)}")
             else:
+                close = difflib.get_close_matches(name, list(PLACEHOLDERS), n=1, cutoff=0.6)
+                hint = f"; did you mean {{{close[0]}}}?" if close else ""
                 self.add(stem, path, f"unknown placeholder {m.group(0)} (allowed: "
-                                     f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}){_suggest(name, list(PLACEHOLDERS))}")
+                                     f"{', '.join('{' + p + '}' for p in PLACEHOLDERS)}){hint}")
         leftover = _PLACEHOLDER_RE.sub("", text)
         if "{" in leftover or "}" in leftover:
             self.add(stem, path, "has a lone { or }: braces are only for placeholders like {phone}", "warning")
@@ -671,13 +669,13 @@ class _Checker:
             self.add(stem, field, f"{name} should be text, found {_type_name(value)}")
             return
         if target == "topic" and self.topic_ids is not None and value not in self.topic_ids:
-            self.add(stem, field, f"topic '{value}' does not exist in faq.yml"
+            self.add(stem, field, f"{name} '{value}' does not exist in faq.yml"
                                   f"{_suggest(value, sorted(self.topic_ids))}")
         if target == "intent":
             if value.startswith("/"):
-                self.add(stem, field, f"write the intent without the slash: {value[1:]}")
+                self.add(stem, field, f"{name}: write the intent without the slash: {value[1:]}")
             elif self.nlu is not None and value not in self.nlu:
-                self.add(stem, field, f"intent '{value}' is not in the training data (data/nlu)"
+                self.add(stem, field, f"{name} '{value}' is not in the training data (data/nlu)"
                                       f"{_suggest(value, sorted(self.nlu))}")
 
     # -- clinic.yml -------------------------------------------------------------
@@ -1006,12 +1004,20 @@ class _Checker:
                              f"has no topic in {self.file_label('faq')} (no topic with id '{name[4:]}')"
                              f"{_suggest(name[4:], sorted(self.topic_ids))}", where=f"intent {name}")
 
+    def report_duplicate_keys(self) -> None:
+        for stem, doc in self.docs.items():
+            for dup_path, line, first in doc.duplicate_keys:
+                key = dup_path.rsplit(".", 1)[-1]
+                self.add(stem, dup_path, f"key '{key}' appears twice (first on line {first}); only the last one is "
+                                         "used", line=line)
+
     # -- the whole run -------------------------------------------------------------------
     def run(self) -> None:
         for stem in CONTENT_FILES:
             self.guarded(stem, lambda: self.load(stem))
         self.guarded("clinic", self.check_clinic)
         self.guarded("faq", self.check_faq_shape)
+        self.guarded("faq", self.report_duplicate_keys)
         try:
             self.load_nlu()
         except Exception as exc:  # noqa: BLE001

@@ -43,12 +43,22 @@ class CountingOutputChannel(OutputChannel):
     def name(cls) -> Text:
         return "counting"
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        self.sent += 1
-        await self.inner.send_response(recipient_id, message)
-
     def __getattr__(self, item: str) -> Any:
         return getattr(self.inner, item)
+
+
+def _counted(method: str) -> Callable[..., Awaitable[None]]:
+    async def send(self: CountingOutputChannel, *args: Any, **kwargs: Any) -> None:
+        self.sent += 1
+        await getattr(self.inner, method)(*args, **kwargs)
+
+    send.__name__ = method
+    return send
+
+
+for _method in ("send_response", "send_text_message", "send_image_url", "send_attachment",
+                "send_text_with_buttons", "send_quick_replies", "send_elements", "send_custom_json"):
+    setattr(CountingOutputChannel, _method, _counted(_method))
 
 
 def apology_text() -> str:

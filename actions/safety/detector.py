@@ -276,32 +276,63 @@ def _check_message(msg: Any, path: str, kind: str) -> List[Tuple[str, str]]:
 
 
 def _word_lists(spec: Dict[str, Any], errors: List[Tuple[str, str]]) -> Dict[str, str]:
+    """Expand ``words:`` into one regex alternation per list; lists may use other lists."""
     raw = spec.get("words", {}) or {}
-    out: Dict[str, str] = {}
     if not isinstance(raw, dict):
         errors.append(("words", "must be a mapping of list name -> list of words"))
-        return out
-    for name, entries in raw.items():
+        return {}
+    entries: Dict[str, List[Tuple[int, str]]] = {}
+    for name, items in raw.items():
         path = f"words.{name}"
         if not isinstance(name, str) or not _WORD_LIST_NAME_RE.match(name):
             errors.append((path, "list names use a-z, 0-9 and _ and start with a letter"))
             continue
-        if not isinstance(entries, list) or not entries:
+        if not isinstance(items, list) or not items:
             errors.append((path, "must be a non-empty list of words"))
             continue
         good = []
-        for i, entry in enumerate(entries):
+        for i, entry in enumerate(items):
             if not isinstance(entry, str) or not entry.strip():
                 errors.append((f"{path}[{i}]", "must be non-empty text"))
+            else:
+                good.append((i, entry))
+        entries[name] = good
+
+    resolved: Dict[str, Optional[str]] = {}
+
+    def resolve(name: str, stack: Tuple[str, ...]) -> Optional[str]:
+        if name in resolved:
+            return resolved[name]
+        if name in stack:
+            errors.append((f"words.{name}", "a word list cannot include itself"))
+            return None
+        parts = []
+        for i, entry in entries[name]:
+            missing: List[str] = []
+
+            def sub(m: "re.Match[str]") -> str:
+                ref = m.group(1)
+                if ref not in entries:
+                    missing.append(ref)
+                    return m.group(0)
+                return resolve(ref, stack + (name,)) or m.group(0)
+
+            expanded = _WORD_LIST_REF_RE.sub(sub, entry)
+            if missing:
+                errors.append((f"words.{name}[{i}]", f"unknown word list {{{missing[0]}}}; defined: "
+                                                     + ", ".join(sorted(entries))))
                 continue
-            problem = _compile_problem(entry)
+            problem = _compile_problem(expanded)
             if problem:
-                errors.append((f"{path}[{i}]", problem))
+                errors.append((f"words.{name}[{i}]", problem))
                 continue
-            good.append(entry)
-        if good:
-            out[name] = "(?:" + "|".join(good) + ")"
-    return out
+            parts.append(expanded)
+        resolved[name] = "(?:" + "|".join(parts) + ")" if parts else None
+        return resolved[name]
+
+    for name in entries:
+        resolve(name, ())
+    return {k: v for k, v in resolved.items() if v}
 
 
 def _structure_errors(spec: Any) -> Tuple[List[Tuple[str, str]], Dict[str, str]]:

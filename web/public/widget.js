@@ -588,7 +588,12 @@
     if (!socket || !confirmed) return;
     if (!outbox.length) return;
     while (outbox.length) {
-      socket.emit('user_uttered', { message: outbox.shift(), session_id: session.id });
+      var next = outbox.shift();
+      socket.emit('user_uttered', { message: next, session_id: session.id });
+      if (next === cfg.greetPayload && !session.greeted) {
+        session.greeted = true; // only once it has really gone out
+        saveSession();
+      }
     }
     showTyping(true);
   }
@@ -631,9 +636,7 @@
   }
 
   function greetIfNew() {
-    if (session.greeted) return;
-    session.greeted = true;
-    saveSession();
+    if (session.greeted || outbox.indexOf(cfg.greetPayload) !== -1) return;
     emitMessage(cfg.greetPayload);
   }
 

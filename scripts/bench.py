@@ -1,0 +1,115 @@
+"""Benchmark: training time, start-up time, latency, throughput and memory.
+
+    python scripts/bench.py [--n 300] [--conc 1,10,50] [--skip-train]
+
+Starts its own servers on spare ports (no web server), drives them with
+../shared/eval/bench.py through the REST channel (the full assistant, custom
+actions included), and prints a table plus var/bench.json. Targets come from
+the foundation issue; the script exits 1 when one is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts import servers  # noqa: E402
+
+EVAL_BENCH = ROOT.parent / "shared" / "eval" / "bench.py"
+TARGETS = {
+    "train_s": ("<=", 90), "ready_s": ("<=", 20),
+    "c1_p50": ("<=", 25), "c1_p95": ("<=", 50),
+    "c10_msgs_per_s": (">=", 80), "c10_p95": ("<=", 200),
+    "c50_errors": ("<=", 0),
+}
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
+    total = 0
+    pids = [pid]
+    try:
+        pids += [int(p) for p in subprocess.run(["pgrep", "-g", str(pid)], capture_output=True, text=True).stdout.split()]
+    except FileNotFoundError:
+        pass
+    for p in set(pids):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return round(total / 1024, 1)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--conc", default="1,10,50")
+    ap.add_argument("--skip-train", action="store_true")
+    args = ap.parse_args()
+    results = {}
+
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    if not args.skip_train:
+        with tempfile.TemporaryDirectory() as out:
+            t0 = time.monotonic()
+            subprocess.run([str(Path(sys.executable).parent / "rasa"), "train", "--out", out, "--quiet"],
+                           cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            results["train_s"] = round(time.monotonic() - t0, 1)
+
+    run_dir = Path(tempfile.mkdtemp(prefix="bench-"))
+    os.environ.update({"RASA_PORT": "5205", "ACTION_PORT": "5255", "RUN_DIR": str(run_dir),
+                       "TRACKER_DB": str(run_dir / "tracker.db")})
+    s = servers.settings()
+    url = f"http://127.0.0.1:{s['rasa_port']}"
+    t0 = time.monotonic()
+    servers.start(with_web=False)
+    # ready = a real answer to a real question, actions included
+    import urllib.request
+    body = json.dumps({"sender": "bench-" + uuid.uuid4().hex, "message": "how many sessions"}).encode()
+    urllib.request.urlopen(urllib.request.Request(url + "/webhooks/rest/webhook", body,
+                                                  {"Content-Type": "application/json"}), timeout=30).read()
+    results["ready_s"] = round(time.monotonic() - t0, 1)
+    try:
+        out = subprocess.run([sys.executable, str(EVAL_BENCH), "--url", url, "--n", str(args.n), "--conc", args.conc],
+                             capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            row = json.loads(line)
+            c = row["conc"]
+            for key in ("p50", "p95", "p99", "msgs_per_s", "errors", "n"):
+                results[f"c{c}_{key}"] = row[key]
+        for name in ("rasa", "actions"):
+            pid = int((run_dir / f"{name}.pid").read_text())
+            results[f"rss_{name}_mb"] = rss_mb(pid)
+    finally:
+        servers.stop()
+
+    print("\nBenchmark (2-core machine, full assistant through the REST channel):")
+    failed = []
+    for key, value in results.items():
+        target = TARGETS.get(key)
+        verdict = ""
+        if target:
+            op, limit = target
+            ok = value <= limit if op == "<=" else value >= limit
+            verdict = f"target {op} {limit}: {'ok' if ok else 'MISSED'}"
+            if not ok:
+                failed.append(key)
+        print(f"  {key:<18} {value:>8}  {verdict}")
+    (ROOT / "var").mkdir(exist_ok=True)
+    (ROOT / "var" / "bench.json").write_text(json.dumps(results, indent=2))
+    print("written: var/bench.json")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Erasure and retention, read back from SQLite directly."""
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from stores.erasable import ErasableSQLTrackerStore
+from stores.retention import main as retention_main
+from stores.retention import purge
+
+DOMAIN = Domain.from_yaml("""
+version: "3.1"
+slots:
+  erase_conversation:
+    type: bool
+    influence_conversation: false
+    mappings: [{type: custom}]
+""")
+
+
+def count(db, sender: str) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT COUNT(*) FROM events WHERE sender_id=?", (sender,)).fetchone()[0]
+    finally:
+        con.close()
+
+
+async def test_erase_slot_deletes_every_event_of_that_sender_only(tmp_path) -> None:
+    db = tmp_path / "t.db"
+    store = ErasableSQLTrackerStore(domain=DOMAIN, db=str(db))
+    for sender in ("visitor-aaaa1111", "visitor-bbbb2222"):
+        tracker = DialogueStateTracker.from_events(sender, [ActionExecuted("action_listen"), UserUttered("my a1c is 9")],
+                                                   slots=DOMAIN.slots)
+        await store.save(tracker)
+    assert count(db, "visitor-aaaa1111") > 0
+    tracker = await store.retrieve("visitor-aaaa1111")
+    tracker.update(SlotSet("erase_conversation", True))
+    await store.save(tracker)
+    assert count(db, "visitor-aaaa1111") == 0
+    assert count(db, "visitor-bbbb2222") > 0
+    assert await store.retrieve("visitor-aaaa1111") is None
+
+
+def _db_with(tmp_path, rows):
+    db = tmp_path / "r.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL, "
+                "intent_name TEXT, action_name TEXT, data TEXT)")
+    con.executemany("INSERT INTO events (sender_id, type_name, timestamp) VALUES (?, 'user', ?)", rows)
+    con.commit()
+    con.close()
+    return db
+
+
+def test_retention_erases_whole_idle_conversations_only(tmp_path) -> None:
+    now = time.time()
+    db = _db_with(tmp_path, [("old", now - 40 * 86400), ("old", now - 31 * 86400),
+                             ("mixed", now - 90 * 86400), ("mixed", now - 86400), ("new", now)])
+    assert purge(str(db), days=30, now=now) == 1
+    assert count(db, "old") == 0 and count(db, "mixed") == 2 and count(db, "new") == 1
+
+
+def test_retention_boundary_and_dry_run(tmp_path) -> None:
+    now = time.time()
+    db = _db_with(tmp_path, [("edge", now - 30 * 86400 + 5)])
+    assert purge(str(db), days=30, now=now) == 0
+    db2 = _db_with(tmp_path / "..", [("gone", now - 31 * 86400)]) if False else db
+    assert purge(str(db2), days=29, now=now, dry_run=True) == 1
+    assert count(db2, "edge") == 1
+
+
+def test_retention_rejects_non_positive_days_and_missing_db(tmp_path) -> None:
+    with pytest.raises(ValueError):
+        purge(str(tmp_path / "x.db"), days=0)
+    assert purge(str(tmp_path / "missing.db"), days=30) == 0
+
+
+def test_retention_cli_reports(tmp_path, capsys) -> None:
+    db = _db_with(tmp_path, [("old", time.time() - 100 * 86400)])
+    assert retention_main(["--db", str(db), "--days", "30"]) == 0
+    assert "erased 1 conversation" in capsys.readouterr().out
