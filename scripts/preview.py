@@ -220,11 +220,22 @@ def find_model(model: Path) -> Optional[str]:
 def ask(question: str, model: Path, config: Path, content: Path) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     import logging
+    import warnings
+
+    warnings.simplefilter("ignore")  # library deprecation noise is not for staff;
+    warnings.showwarning = lambda *args, **kwargs: None  # Rasa/TF reset the filters on import
 
     logging.basicConfig(level=logging.ERROR)
     for name in ("rasa", "tensorflow", "absl", "sanic", "matplotlib"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    try:  # Rasa's structlog prints the parsed text at debug level unless configured
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_structlog(logging.ERROR)
+    except Exception:  # noqa: BLE001
+        pass
     try:
         model_path = find_model(model)
     except ImportError:
@@ -238,8 +249,14 @@ def ask(question: str, model: Path, config: Path, content: Path) -> int:
 
     os.chdir(ROOT)  # custom components find their files from the project root
     print(f"Loading {Path(model_path).name} ...", file=sys.stderr)
-    agent = Agent.load(model_path)
-    parse = asyncio.run(agent.parse_message(question))
+    try:
+        agent = Agent.load(model_path)
+        parse = asyncio.run(agent.parse_message(question))
+    except Exception as exc:  # noqa: BLE001 - say what failed, not a 60-line traceback
+        cause = exc.__cause__ or exc
+        print(f"The model could not read the question ({type(cause).__name__}: {str(cause)[:200]}).\n"
+              "Run `make check`; if it passes, run `make train` and try again.", file=sys.stderr)
+        return 1
     report = validate_dir(content, None)
     for line in describe_parse(parse, fallback_threshold(config), report.data):
         print(line)

@@ -29,7 +29,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 UNANSWERED_INTENTS = ("nlu_fallback", "out_of_scope")
@@ -46,6 +46,8 @@ HOUSEKEEPING_ACTIONS = frozenset({
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w])(?:\+?\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]?\d{3}[\s.-]?\d{3,4}(?![\w])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_ZIP_PLUS4 = re.compile(r"\b\d{5}-\d{4}\b")
 _NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*(?:st|nd|rd|th)?")
 _NAME_STOP = (
     r"and|but|or|i|im|i'm|i’m|my|from|with|have|has|had|was|is|am|are|the|a|an|here|age|aged|years|year|yrs|"
@@ -79,6 +81,7 @@ def mask(text: str) -> str:
     """Replace personal details with [email], [url], [name], [phone], [number]."""
     if not text:
         return ""
+    text = _CONTROL.sub(" ", text)  # no terminal escape sequences from visitors
     text = _EMAIL.sub("[email]", text)
     text = _URL.sub("[url]", text)
     text = _NAME_ANY_CASE.sub(_name_sub, text)
@@ -90,6 +93,7 @@ def mask(text: str) -> str:
         return "\x00" + "k" * len(kept) + "\x00"  # no digits: survives the number masking
 
     text = _KEEP.sub(keep, text)
+    text = _ZIP_PLUS4.sub("[number]", text)
     text = _PHONE.sub("[phone]", text)
     text = _NUMBER.sub("[number]", text)
     text = re.sub("\x00(k+)\x00", lambda m: kept[len(m.group(1)) - 1], text)
@@ -102,7 +106,8 @@ def mask(text: str) -> str:
 _STOPWORDS = frozenset(
     "a an the is are was were be been am i im i'm me my we you your it its it's this that these those of to in on "
     "at for with and or but do does did can could would will should how what when where why who which there here "
-    "please hi hello hey thanks thank so just about any some if by from".split()
+    "please hi hello hey thanks thank so just about any some if by from whats what's hows how's wheres where's "
+    "whos who's thats that's theres there's".split()
 )
 
 
@@ -297,6 +302,13 @@ def render_report(scan: Scan, groups: List[Group], period: str, top: int) -> Lis
     return lines
 
 
+def _cell(value: object) -> object:
+    """Spreadsheets run a cell that starts with = + - @ as a formula: visitor text must not."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def write_csv(path: Path, scan: Scan, groups: List[Group]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -305,10 +317,10 @@ def write_csv(path: Path, scan: Scan, groups: List[Group]) -> None:
                     "last_seen"])
         for i, g in enumerate(groups, 1):
             others = [t for t, _ in g.variants.most_common() if t != g.example][:5]
-            w.writerow(["unanswered", i, g.example, g.count, len(g.senders), _reasons(g.reasons), " | ".join(others),
-                        _when(g.first), _when(g.last)])
+            w.writerow(["unanswered", i, _cell(g.example), g.count, len(g.senders), _reasons(g.reasons),
+                        _cell(" | ".join(others)), _when(g.first), _when(g.last)])
         for i, (topic, count) in enumerate(scan.topics.most_common(), 1):
-            w.writerow(["topic", i, topic, count, len(scan.topic_senders.get(topic, ())), "", "", "", ""])
+            w.writerow(["topic", i, _cell(topic), count, len(scan.topic_senders.get(topic, ())), "", "", "", ""])
 
 
 def _date(value: str) -> dt.date:

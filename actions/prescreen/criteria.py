@@ -29,7 +29,13 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, 
 
 import yaml
 
-SPEC_PATH = Path(__file__).resolve().parents[2] / "content" / "prescreen.yml"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def default_spec_path() -> Path:
+    """content/prescreen.yml, or the one in $CONTENT_DIR (as actions/content.py does)."""
+    return Path(os.environ.get("CONTENT_DIR", ROOT / "content")) / "prescreen.yml"
+
 
 UNSURE = "unsure"
 YES_NO_UNSURE = ("yes", "no", UNSURE)
@@ -96,7 +102,7 @@ def load_spec(path: Optional[os.PathLike] = None) -> Dict[str, Any]:
     """Read and validate prescreen.yml (cached until the file changes).
 
     Args:
-        path: the YAML file; defaults to content/prescreen.yml of this project.
+        path: the YAML file; defaults to `default_spec_path()`.
 
     Returns:
         The spec as a dict. Treat it as read-only: it is shared between callers.
@@ -105,7 +111,7 @@ def load_spec(path: Optional[os.PathLike] = None) -> Dict[str, Any]:
         ValueError: the file does not pass `validate_spec` (the message lists
             every problem as "field path: message").
     """
-    p = Path(path) if path is not None else SPEC_PATH
+    p = Path(path) if path is not None else default_spec_path()
     st = p.stat()
     stamp = (st.st_mtime_ns, st.st_size)
     key = str(p.resolve())

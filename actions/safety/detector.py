@@ -226,15 +226,275 @@ def _shape_problems(items: Any, outer_max: int = 1) -> List[str]:
     return problems
 
 
+def _has_capital(items: Any) -> bool:
+    for op, av in items:
+        if op is _sre_c.LITERAL and chr(av) != chr(av).lower():
+            return True
+        if op is _sre_c.RANGE and any(chr(c) != chr(c).lower() for c in av):
+            return True
+        if op is _sre_c.IN and _has_capital(av):
+            return True
+        if op in _REPEATS and _has_capital(av[2]):
+            return True
+        if op is _sre_c.SUBPATTERN and _has_capital(av[-1]):
+            return True
+        if op is _sre_c.BRANCH and any(_has_capital(b) for b in av[1]):
+            return True
+        if op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT) and _has_capital(av[1]):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- #
+# Prefilter: words a pattern cannot match without
+# --------------------------------------------------------------------------- #
+# Python's regex engine tries every pattern at every position of a message, so
+# ~350 patterns over a 20,000-character paste would take tens of milliseconds.
+# Once per pattern we therefore work out, from its parsed form, sets of whole
+# words such that any match contains a word from EVERY set ("anchors"), and
+# how far a match can reach. A message lacking a set's words is skipped; in a
+# long message the pattern only runs in windows around its rarest anchor
+# words, and each window hit is confirmed on the full text. None of this can
+# change a result (tests/safety check it against a plain full scan); a pattern
+# whose anchors cannot be worked out simply always runs on the full text.
+_EXACT_MAX_STRINGS = 64
+_EXACT_MAX_LEN = 60
+_EDGE = "\x01"  # stands for a word edge (\b, ^, $) inside spelled-out strings
+_COMMON_WORDS = frozenset(
+    """i me my a an the to is it do does did can could would will should of and in on at for
+    with you your what this that be been am are was were have has had not no so just
+    or if but how when why all any some get got go going want like know feel really
+    pain feet foot treatment nerve nerves neuropathy doctor therapy stem cells burning
+    numbness tingling""".split())
+_SHORT_TEXT = 1500  # below this many characters, windows are not worth it
+_Exact = Optional[frozenset]
+
+
+def _product(a: frozenset, b: frozenset) -> _Exact:
+    if len(a) * len(b) > _EXACT_MAX_STRINGS:
+        return None
+    out = frozenset(x + y for x in a for y in b)
+    return out if all(len(x) <= _EXACT_MAX_LEN for x in out) else None
+
+
+def _exact_item(op: Any, av: Any) -> _Exact:
+    """Every string one parsed item can match, if that is a small finite set."""
+    if op is _sre_c.LITERAL:
+        return frozenset({chr(av)})
+    if op is _sre_c.AT:
+        edge = av in (_sre_c.AT_BOUNDARY, _sre_c.AT_BEGINNING, _sre_c.AT_BEGINNING_STRING,
+                      _sre_c.AT_END, _sre_c.AT_END_STRING)
+        return frozenset({_EDGE if edge else ""})
+    if op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+        return frozenset({""})
+    if op is _sre_c.IN:
+        chars = set()
+        for iop, iav in av:
+            if iop is _sre_c.LITERAL:
+                chars.add(chr(iav))
+            elif iop is _sre_c.RANGE and iav[1] - iav[0] < 10:
+                chars.update(chr(c) for c in range(iav[0], iav[1] + 1))
+            else:
+                return None
+        return frozenset(chars) if len(chars) <= 10 else None
+    if op is _sre_c.SUBPATTERN:
+        return _exact_seq(av[-1])
+    if op is _sre_c.BRANCH:
+        out: set = set()
+        for branch in av[1]:
+            e = _exact_seq(branch)
+            if e is None:
+                return None
+            out |= e
+            if len(out) > _EXACT_MAX_STRINGS:
+                return None
+        return frozenset(out)
+    if op in _REPEATS:
+        lo, hi, sub = av
+        if hi > 3:
+            return None
+        body = _exact_seq(sub)
+        if body is None:
+            return None
+        out, cur = (set([""]) if lo == 0 else set()), frozenset({""})
+        for k in range(1, hi + 1):
+            cur = _product(cur, body)
+            if cur is None:
+                return None
+            if k >= lo:
+                out |= cur
+        return frozenset(out) if len(out) <= _EXACT_MAX_STRINGS else None
+    return None
+
+
+def _exact_seq(items: Any) -> _Exact:
+    out = frozenset({""})
+    for op, av in items:
+        e = _exact_item(op, av)
+        if e is None:
+            return None
+        out = _product(out, e)
+        if out is None:
+            return None
+    return out
+
+
+_WORD_IN_EXACT = re.compile("(?<=[ \x01])[a-z0-9]+(?=[ \x01])")
+
+
+def _word_set(strings: frozenset) -> Optional[frozenset]:
+    """A small set of whole words such that each spelled-out string contains one
+    of them (greedy cover, preferring rare words); None if a string has none."""
+    per_string = [set(_WORD_IN_EXACT.findall(s)) for s in strings]
+    if not all(per_string):
+        return None
+    chosen: set = set()
+    left = per_string
+    while left:
+        counts: Dict[str, int] = {}
+        for words in left:
+            for w in words:
+                counts[w] = counts.get(w, 0) + 1
+        best = max(counts, key=lambda w: (w not in _COMMON_WORDS, counts[w], len(w), w))
+        chosen.add(best)
+        left = [words for words in left if best not in words]
+    return frozenset(chosen)
+
+
+def _rarity(words: frozenset) -> Tuple[int, int]:
+    return (sum(w in _COMMON_WORDS for w in words), len(words))
+
+
+def _anchor_sets(items: Any) -> List[frozenset]:
+    """Word sets every match of ``items`` needs: one word from EACH set.
+
+    Consecutive items with few spellings are spelled out together ("want to
+    die") so that words split over several items are still found.
+    """
+    sets: List[frozenset] = []
+    empty = frozenset({""})
+    run = empty
+
+    def close(r: frozenset) -> None:
+        if r != empty:
+            ws = _word_set(r)
+            if ws:
+                sets.append(ws)
+
+    for op, av in items:
+        e = _exact_item(op, av)
+        if e is not None:
+            joined = _product(run, e)
+            if joined is not None:
+                run = joined
+            else:
+                close(run)
+                run = e
+            continue
+        close(run)
+        run = empty
+        if op is _sre_c.SUBPATTERN:
+            sets += _anchor_sets(av[-1])
+        elif op is _sre_c.BRANCH:
+            union: set = set()
+            for branch in av[1]:
+                options = _anchor_sets(branch)
+                if not options:
+                    union = set()
+                    break
+                union |= min(options, key=_rarity)
+            if union:
+                sets.append(frozenset(union))
+        elif op in _REPEATS and av[0] >= 1:
+            sets += _anchor_sets(av[2])
+    close(run)
+    return sets
+
+
+def _reach(items: Any) -> Tuple[int, int]:
+    """Upper bound on the characters a match (with its look-arounds) spans:
+    (fixed part, number of unbounded repeats). Each unbounded repeat stays
+    inside one word (see _shape_problems), so it spans at most the longest word."""
+    fixed = unbounded = 0
+    for op, av in items:
+        if op in (_sre_c.SUBPATTERN,):
+            f, u = _reach(av[-1])
+        elif op is _sre_c.BRANCH:
+            parts = [_reach(b) for b in av[1]]
+            f, u = max(p[0] for p in parts), max(p[1] for p in parts)
+        elif op in _REPEATS:
+            lo, hi, sub = av
+            bf, bu = _reach(sub)
+            if hi == _sre_c.MAXREPEAT:
+                f, u = 0, 1 + bu
+            else:
+                f, u = hi * bf, hi * bu
+        elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            f, u = _reach(av[1])
+        elif op is _sre_c.AT:
+            f, u = 0, 0
+        else:
+            f, u = 1, 0
+        fixed += f
+        unbounded += u
+    return fixed, unbounded
+
+
+@dataclass(frozen=True)
+class _Prefilter:
+    needs: Tuple[frozenset, ...]  # a word from each set must occur; () = no check
+    anchors: frozenset  # rarest needed set: long texts are searched around these words
+    fixed: int
+    unbounded: int
+
+
+def _prefilter(pattern: str) -> _Prefilter:
+    try:
+        parsed = _sre_parse.parse(pattern)
+        needs = tuple(sorted(set(_anchor_sets(parsed)), key=len))
+        fixed, unbounded = _reach(parsed)
+    except Exception:  # noqa: BLE001 - a prefilter must never break detection
+        return _Prefilter((), frozenset(), 0, 0)
+    anchors = min(needs, key=_rarity) if needs else frozenset()
+    return _Prefilter(needs, anchors, fixed, unbounded)
+
+
+def _word_trie(words: Sequence[str]) -> str:
+    """A regex matching exactly the given words, shaped as a trie so the engine
+    can rule out most words after one or two letters."""
+    tree: Dict[str, Any] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: Dict[str, Any]) -> str:
+        alts = []
+        optional = "" in node
+        for ch in sorted(k for k in node if k):
+            alts.append(re.escape(ch) + emit(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if optional:
+            return "(?:" + body + ")?"
+        return body
+
+    return r"\b(?:" + emit(tree) + r")\b"
+
+
 def _compile_problem(pattern: str) -> Optional[str]:
     """Return a plain description of what is wrong with ``pattern`` (or None)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            re.compile(pattern, re.IGNORECASE)
-            parsed = _sre_parse.parse(pattern, re.IGNORECASE)
+            re.compile(pattern)
+            parsed = _sre_parse.parse(pattern)
     except (re.error, Warning, RecursionError, OverflowError) as exc:
         return f"bad regex: {exc}"
+    if _has_capital(parsed):
+        return "write patterns in small letters: text is lowercased before matching"
     problems = _shape_problems(parsed)
     if problems:
         return problems[0]
@@ -433,12 +693,46 @@ def validate_spec(spec: Any) -> List[Tuple[str, str]]:
 # Detector
 # --------------------------------------------------------------------------- #
 @dataclass(frozen=True)
+class _Pattern:
+    regex: "re.Pattern[str]"
+    pre: _Prefilter
+    # Same pattern without its leading \b: Python's engine can then jump
+    # straight to the possible first letters. Its hits are confirmed with `regex`.
+    finder: "re.Pattern[str]"
+
+    def search(self, text: str, lo: int = 0, hi: Optional[int] = None) -> bool:
+        """True if ``regex`` matches in the full ``text`` starting within [lo, hi)."""
+        hi = len(text) if hi is None else hi
+        finder, regex = self.finder, self.regex
+        while lo <= hi:
+            m = finder.search(text, lo, hi)
+            if m is None:
+                return False
+            # Confirm on the full text: the finder lacks the \b, and a window's
+            # edge can fake a $, a \b or a look-ahead.
+            if regex.match(text, m.start()) is not None:
+                return True
+            lo = m.start() + 1
+        return False
+
+
+def _finder(expanded: str, compiled: "re.Pattern[str]") -> "re.Pattern[str]":
+    # Dropping a leading zero-width \b can only add match positions, never lose
+    # one, so the finder is a safe first pass for the full pattern.
+    if expanded.startswith("\\b"):
+        try:
+            return re.compile(expanded[2:])
+        except re.error:
+            pass
+    return compiled
+
+
+@dataclass(frozen=True)
 class _Rule:
     kind: str
     category: str
     message: str
-    combined: "re.Pattern[str]"
-    patterns: Tuple["re.Pattern[str]", ...]
+    patterns: Tuple[_Pattern, ...]
 
 
 class SafetyDetector:
@@ -455,19 +749,25 @@ class SafetyDetector:
                 raise SafetySpecError(errors)
             _, _word_lists = _structure_errors(spec)
         rules: List[_Rule] = []
+        anchor_words: set = set()
         for kind in KINDS:
             section = spec[kind]
             for cat in section["categories"]:
-                expanded = [_expand(p, _word_lists)[0] for p in cat["patterns"]]
-                combined = re.compile("|".join(f"(?:{p})" for p in expanded), re.IGNORECASE)
+                pats = []
+                for p in cat["patterns"]:
+                    expanded = _expand(p, _word_lists)[0]
+                    pre = _prefilter(expanded)
+                    anchor_words |= pre.anchors
+                    compiled = re.compile(expanded)
+                    pats.append(_Pattern(compiled, pre, _finder(expanded, compiled)))
                 rules.append(_Rule(
                     kind=kind,
                     category=cat["id"],
                     message=cat.get("message", section.get("message", "")),
-                    combined=combined,
-                    patterns=tuple(re.compile(p, re.IGNORECASE) for p in expanded),
+                    patterns=tuple(pats),
                 ))
         self._rules: Tuple[_Rule, ...] = tuple(rules)
+        self._anchor_re = re.compile(_word_trie(sorted(anchor_words))) if anchor_words else None
         self.version = spec.get("version")
 
     @property
@@ -487,14 +787,15 @@ class SafetyDetector:
         norm = normalise(text)
         if not norm:
             return None
+        scan = _Scan(norm, self._anchor_re)
         hits: List[_Rule] = []
-        seen_kinds = set()
+        kinds_hit = set()
         for rule in self._rules:
-            if rule.kind in seen_kinds:
+            if rule.kind in kinds_hit:
                 continue  # first matching category of a kind wins
-            if rule.combined.search(norm):
+            if any(scan.matches(pat) for pat in rule.patterns):
                 hits.append(rule)
-                seen_kinds.add(rule.kind)
+                kinds_hit.add(rule.kind)
         if not hits:
             return None
         first = hits[0]
@@ -502,14 +803,63 @@ class SafetyDetector:
                             tuple((h.kind, h.category) for h in hits))
 
     def explain(self, text: Any) -> List[Tuple[str, str, int]]:
-        """Every (kind, category, pattern index) that matches; for tests and reviews."""
+        """Every (kind, category, pattern index) that matches, by a plain full
+        scan with no prefilter; for tests and reviews."""
         norm = normalise(text)
-        out = []
-        for rule in self._rules:
-            for i, pat in enumerate(rule.patterns):
-                if pat.search(norm):
-                    out.append((rule.kind, rule.category, i))
-        return out
+        return [(rule.kind, rule.category, i)
+                for rule in self._rules
+                for i, pat in enumerate(rule.patterns) if pat.regex.search(norm)]
+
+
+class _Scan:
+    """One normalised message, with what the prefilter needs to know about it."""
+
+    __slots__ = ("norm", "words", "long", "_anchor_re", "_hits", "_longest")
+
+    def __init__(self, norm: str, anchor_re: Optional["re.Pattern[str]"]) -> None:
+        self.norm = norm
+        self.words = frozenset(norm.split(" "))
+        self.long = len(norm) > _SHORT_TEXT
+        self._anchor_re = anchor_re
+        self._hits: Optional[Dict[str, List[int]]] = None
+        self._longest = 0
+
+    def matches(self, pat: _Pattern) -> bool:
+        pre = pat.pre
+        for need in pre.needs:
+            if need.isdisjoint(self.words):
+                return False
+        if not self.long or not pre.anchors:
+            return pat.search(self.norm)
+        return self._search_windows(pat)
+
+    def _anchor_hits(self) -> Dict[str, List[int]]:
+        if self._hits is None:
+            hits: Dict[str, List[int]] = {}
+            if self._anchor_re is not None:
+                for m in self._anchor_re.finditer(self.norm):
+                    hits.setdefault(m.group(), []).append(m.start())
+            self._hits = hits
+            self._longest = max(map(len, self.words))
+        return self._hits
+
+    def _search_windows(self, pat: _Pattern) -> bool:
+        hits = self._anchor_hits()
+        norm, n = self.norm, len(self.norm)
+        reach = pat.pre.fixed + pat.pre.unbounded * self._longest + 1
+        lists = [hits[w] for w in pat.pre.anchors if w in hits]
+        total = sum(map(len, lists))
+        if total * 2 * reach >= n:  # windows would cover most of the text anyway
+            return pat.search(norm)
+        starts = sorted(pos for positions in lists for pos in positions)
+        windows: List[List[int]] = []
+        for pos in starts:
+            lo, hi = max(0, pos - reach), min(n, pos + self._longest + reach)
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], hi)
+            else:
+                windows.append([lo, hi])
+        return any(pat.search(norm, lo, hi) for lo, hi in windows)
 
 
 # --------------------------------------------------------------------------- #

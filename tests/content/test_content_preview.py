@@ -17,6 +17,7 @@ SCRIPT = ROOT / "scripts" / "preview.py"
 def _load_preview() -> Any:
     spec = importlib.util.spec_from_file_location("content_preview_script", SCRIPT)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
 
