@@ -6,6 +6,8 @@ Rasa server keeps running. Logs name the failure, never the message text.
 """
 from __future__ import annotations
 
+import components.speedups  # noqa: F401  (validates action responses with a pre-compiled schema)
+
 import logging
 import os
 import re

@@ -10,6 +10,8 @@ Nothing here logs message text.
 """
 from __future__ import annotations
 
+import components.speedups  # noqa: F401  (validates action responses with a pre-compiled schema)
+
 import logging
 import os
 from typing import Any, Dict, List, Optional, Text
@@ -57,10 +59,13 @@ class MessageGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"max_chars": 1000}
+        return {"max_chars": 1000, "learned_alarm_min_confidence": 0.6, "fallback_threshold": 0.25}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.max_chars = int(os.environ.get("MAX_MESSAGE_CHARS") or config.get("max_chars", 1000))
+        defaults = self.get_default_config()
+        self.max_chars = int(os.environ.get("MAX_MESSAGE_CHARS") or config.get("max_chars", defaults["max_chars"]))
+        self.alarm_min = float(config.get("learned_alarm_min_confidence", defaults["learned_alarm_min_confidence"]))
+        self.fallback_threshold = float(config.get("fallback_threshold", defaults["fallback_threshold"]))
 
     @classmethod
     def create(
@@ -84,9 +89,28 @@ class MessageGuard(GraphComponent):
         for message in messages:
             intent = guard_intent(message.get(TEXT), self.max_chars, detector)
             if intent is None:
+                self._demote_unsure_alarm(message)
                 continue
             forced = {"name": intent, "confidence": 1.0}
             ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != intent]
             message.set(INTENT, forced, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [forced] + ranking[:9], add_to_output=True)
         return messages
+
+    def _demote_unsure_alarm(self, message: Message) -> None:
+        """A crisis/emergency guess by the classifier alone needs real confidence.
+
+        The lexicon found nothing, so a low-confidence guess ("haven't the
+        faintest" -> emergency at 0.57) would send a 911 message and end a
+        pre-screen for no reason. Take the next-best intent instead, or the
+        honest fallback. Confident guesses still go through: they are the
+        classifier's extra recall behind the lexicon.
+        """
+        intent = message.get(INTENT) or {}
+        if intent.get("name") not in ("crisis", "emergency") or intent.get("confidence", 0) >= self.alarm_min:
+            return
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") not in ("crisis", "emergency")]
+        best = ranking[0] if ranking else None
+        if best is None or best.get("confidence", 0) < self.fallback_threshold:
+            best = {"name": "nlu_fallback", "confidence": intent.get("confidence", 0)}
+        message.set(INTENT, {"name": best["name"], "confidence": best["confidence"]}, add_to_output=True)

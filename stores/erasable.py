@@ -1,16 +1,35 @@
-"""SQL tracker store that can erase a visitor's whole conversation.
+"""The conversation store: SQLite by default, erasable, fast on long conversations.
 
-`action_forget_me` sets the `erase_conversation` slot. When the turn is saved,
-this store deletes every stored event of that sender instead of writing the
-turn, so nothing of the conversation remains in the database. The next
-message from the same sender starts a new, empty conversation.
+Three jobs on top of Rasa's `SQLTrackerStore`:
+
+* **Erasure.** `action_forget_me` sets the `erase_conversation` slot. When the
+  turn is saved this store deletes every stored event of that sender (and its
+  cached copy) instead of writing the turn. The next message from the same
+  sender starts a new, empty conversation.
+* **A write-through cache.** Rasa re-reads and replays a conversation's whole
+  event history from the database on every message, which grows with every
+  turn (~30 ms at 60 turns here). This store keeps recently active
+  conversations in memory (LRU, idle entries expire) and appends only the new
+  events to the database. The database stays the record; the cache is only a
+  faster way to read it. It assumes one Rasa process per database (the
+  default `make run`); set `cache_size: 0` in endpoints.yml for several.
+* **Compaction of the in-memory copy.** Dialogue prediction looks at the whole
+  event list, so a long conversation slowed every turn down. When a cached
+  conversation grows past `compact_at` events, its in-memory copy is rebuilt
+  from a snapshot of the current slots and form plus the most recent turns.
+  Nothing is removed from the database.
 """
 from __future__ import annotations
 
+import json
 import logging
-from typing import Any
+import time
+from collections import OrderedDict
+from typing import Any, List, Optional, Tuple
 
+import components.speedups  # noqa: F401  (faster event deserialisation)
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
@@ -19,21 +38,161 @@ ERASE_SLOT = "erase_conversation"
 
 
 class ErasableSQLTrackerStore(SQLTrackerStore):
-    """`SQLTrackerStore` plus erasure on request."""
+    """`SQLTrackerStore` with erasure on request, a tracker cache and compaction."""
 
-    def __init__(self, *args: Any, host: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        host: Any = None,
+        cache_size: int = 2000,
+        cache_idle_seconds: float = 1800,
+        compact_at: int = 240,
+        keep_events: int = 80,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("dialect", "sqlite")
         super().__init__(*args, host=host, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self._tune_sqlite()
+        self.cache_size = int(cache_size)
+        self.cache_idle_seconds = float(cache_idle_seconds)
+        self.compact_at = int(compact_at)
+        self.keep_events = int(keep_events)
+        # sender_id -> (tracker, last stored event object, last use)
+        self._cache: "OrderedDict[str, Tuple[DialogueStateTracker, Optional[Event], float]]" = OrderedDict()
 
+    # ------------------------------------------------------------------ sqlite
+    def _tune_sqlite(self) -> None:
+        """Keep one open connection in WAL mode without an fsync per turn.
+
+        SQLAlchemy opens and closes a SQLite connection for every session by
+        default, and each close checkpoints the journal; with the default
+        journal every commit also waits for the disk. Together that was
+        ~30-50 ms per message here; this makes it a few milliseconds. With
+        synchronous=NORMAL in WAL mode a power cut can lose the last turns but
+        never corrupts the database.
+        """
+        import sqlalchemy as sa
+        from sqlalchemy.orm import sessionmaker
+
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, poolclass=sa.pool.QueuePool, pool_size=2, max_overflow=4,
+            connect_args={"check_same_thread": False},
+        )
+
+        def on_connect(dbapi_connection: Any, _: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        sa.event.listen(self.engine, "connect", on_connect)
+        self.sessionmaker = sessionmaker(bind=self.engine)
+
+    # ------------------------------------------------------------------ cache
+    def _cached(self, sender_id: str) -> Optional[Tuple[DialogueStateTracker, Optional[Event], float]]:
+        entry = self._cache.get(sender_id)
+        if entry is None:
+            return None
+        if time.monotonic() - entry[2] > self.cache_idle_seconds:
+            del self._cache[sender_id]
+            return None
+        self._cache.move_to_end(sender_id)
+        return entry
+
+    def _remember(self, tracker: DialogueStateTracker) -> None:
+        if self.cache_size <= 0:
+            return
+        last = tracker.events[-1] if tracker.events else None
+        self._cache[tracker.sender_id] = (tracker, last, time.monotonic())
+        self._cache.move_to_end(tracker.sender_id)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        entry = self._cached(sender_id)
+        if entry is not None:
+            return entry[0]
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self._remember(tracker)
+        return tracker
+
+    # ------------------------------------------------------------------ save
     async def save(self, tracker: DialogueStateTracker) -> None:
         if tracker.get_slot(ERASE_SLOT):
             deleted = self.erase(tracker.sender_id)
             logger.info("conversation erased on the visitor's request (%d events)", deleted)
             return
-        await super().save(tracker)
+        new_events = self._new_events(tracker)
+        if new_events is None:
+            # not read through this store's cache: Rasa's own bookkeeping applies
+            await super().save(tracker)
+        else:
+            self._insert(tracker.sender_id, new_events)
+        self._remember(self._compacted(tracker))
 
+    def _new_events(self, tracker: DialogueStateTracker) -> Optional[List[Event]]:
+        """Events appended since this store last read or wrote the tracker."""
+        entry = self._cache.get(tracker.sender_id)
+        if entry is None or entry[0] is not tracker:
+            return None
+        marker = entry[1]
+        if marker is None:
+            return list(tracker.events)
+        events = list(tracker.events)
+        for index in range(len(events) - 1, -1, -1):
+            if events[index] is marker:
+                return events[index + 1:]
+        return None
+
+    def _insert(self, sender_id: str, events: List[Event]) -> None:
+        if not events:
+            return
+        with self.session_scope() as session:
+            for event in events:
+                data = event.as_dict()
+                session.add(
+                    self.SQLEvent(
+                        sender_id=sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+
+    def _compacted(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
+        """A shorter in-memory copy once a conversation is long (see module doc)."""
+        events = list(tracker.events)
+        if len(events) <= self.compact_at:
+            return tracker
+        start = len(events) - self.keep_events
+        while start < len(events) and not isinstance(events[start], UserUttered):
+            start += 1
+        if start >= len(events):
+            return tracker
+        if start > 0 and isinstance(events[start - 1], ActionExecuted):
+            start -= 1  # keep the action_listen that precedes the user turn
+        snapshot: List[Event] = [
+            SlotSet(name, slot.value) for name, slot in tracker.slots.items() if slot.value is not None
+        ]
+        if tracker.active_loop_name:
+            snapshot.append(ActiveLoop(tracker.active_loop_name))
+        compact = DialogueStateTracker.from_events(
+            tracker.sender_id, snapshot + events[start:], slots=list(tracker.slots.values()),
+            sender_source=tracker.sender_source,
+        )
+        return compact
+
+    # ------------------------------------------------------------------ erase
     def erase(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many."""
+        self._cache.pop(sender_id, None)
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()

@@ -19,7 +19,6 @@ definite "no match" for the conditions that mention its slot.
 """
 from __future__ import annotations
 
-import copy
 import os
 import re
 import threading
@@ -277,25 +276,6 @@ def condition_holds(cond: Any, answers: Mapping[str, Any], spec: Mapping[str, An
     return _leaf(cond, answers, spec, set(SLOTS)) is True
 
 
-def condition_slots(cond: Any) -> List[str]:
-    """Slots a condition reads, in order of first mention."""
-    out: List[str] = []
-
-    def walk(c: Any) -> None:
-        if not isinstance(c, Mapping):
-            return
-        for key in ("all", "any"):
-            for sub in c.get(key) or []:
-                walk(sub)
-        if "not" in c:
-            walk(c["not"])
-        if "slot" in c and c["slot"] not in out:
-            out.append(c["slot"])
-
-    walk(cond)
-    return out
-
-
 # --------------------------------------------------------------------------
 # Questions
 
@@ -369,42 +349,34 @@ def evaluate(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> Outcome:
     criteria = spec.get("criteria") or {}
     hits: List[Dict[str, Any]] = []
     unknown: Set[str] = set()
+    undecided = False
     for exclusion in criteria.get("exclusions") or []:
         result = _eval3(exclusion.get("when"), eff, spec, not_applicable)
         if result is True:
             hits.append(exclusion)
         elif result is None:
-            unknown.update(
-                s for s in condition_slots(exclusion.get("when"))
-                if eff.get(s) == UNSURE or _interval_unsettled(exclusion.get("when"), s, eff, spec)
-                or (eff.get(s) is None and s not in not_applicable)
-            )
+            undecided = True
+            unknown.update(_unknown_leaves(exclusion.get("when"), eff, spec, not_applicable))
     notes = [n for n in criteria.get("notes") or [] if condition_holds(n.get("when"), eff, spec)]
-    kind = "excluded" if hits else ("review" if unknown else "possible")
+    kind = "excluded" if hits else ("review" if undecided else "possible")
     unknowns = sorted(unknown, key=lambda s: order.get(s, len(order)))
     return Outcome(kind=kind, exclusions=hits, unknowns=unknowns, notes=notes)
 
 
-def _interval_unsettled(cond: Any, slot: str, eff: Mapping[str, Any], spec: Mapping[str, Any]) -> bool:
-    """True when a range answer of `slot` (e.g. "under 10") cannot settle a comparison in `cond`."""
-    iv = _interval(eff.get(slot))
-    if iv is None or iv[0] == iv[2]:
-        return False
-
-    def walk(c: Any) -> bool:
-        if not isinstance(c, Mapping):
-            return False
-        if any(walk(sub) for key in ("all", "any") for sub in c.get(key) or []):
-            return True
-        if "not" in c and walk(c["not"]):
-            return True
-        if c.get("slot") != slot:
-            return False
-        op = next((k for k in COMPARISONS if k in c), None)
-        t = _threshold(c.get(op), spec) if op else None
-        return t is not None and _compare(iv, op, t) is None
-
-    return walk(cond)
+def _unknown_leaves(cond: Any, answers: Mapping[str, Any], spec: Mapping[str, Any],
+                    not_applicable: Set[str]) -> Set[str]:
+    """Slots of the leaves that cannot be settled ("unsure", unanswered, "under 10" vs 9.5)."""
+    if not isinstance(cond, Mapping):
+        return set()
+    found: Set[str] = set()
+    for key in ("all", "any"):
+        for sub in cond.get(key) or []:
+            found |= _unknown_leaves(sub, answers, spec, not_applicable)
+    if "not" in cond:
+        found |= _unknown_leaves(cond["not"], answers, spec, not_applicable)
+    if "slot" in cond and _leaf(cond, answers, spec, not_applicable) is None:
+        found.add(cond["slot"])
+    return found
 
 
 # --------------------------------------------------------------------------

@@ -79,9 +79,11 @@ _TARGETS: Dict[str, Sequence[Any]] = {
     ],
     "DIABETES": [
         "diabetes", "diabetic", "diabetics", "sugar diabetes",
-        [{"NORM": "type"}, {"NORM": {"IN": ["1", "2", "one", "two", "i", "ii"]}}],
+        [{"NORM": "type"}, {"NORM": {"IN": ["1", "2", "one", "two", "ii"]}}],
         "t1d", "t2d", "t2dm", "t1dm", "dm2", "dm1", "t2 dm", "iddm", "niddm",
     ],
+    # names diabetes as a cause ("from high blood sugar"), but is not a diagnosis of diabetes
+    "SUGAR": ["sugar", "sugars", "blood sugar", "high sugar", "high blood sugar", "glucose", "high glucose"],
     "PREDIABETES": ["prediabetes", "prediabetic", "pre diabetes", "pre diabetic", "pre - diabetes",
                     "pre - diabetic", "borderline diabetic", "borderline diabetes"],
     "A1C": ["a1c", "a1c level", "a1c result", "a1c test"],
@@ -130,6 +132,9 @@ _TARGETS: Dict[str, Sequence[Any]] = {
         "farxiga", "victoza", "diabetes educator", "cgm", "glucose monitor", "under control", "well controlled",
         "controlled", "managed", "managing", "manage", "management", "monitoring", "monitor",
     ],
+    # care that is not for diabetes ("pain management")
+    "OTHER_CARE": ["pain management", "pain clinic", "pain doctor", "pain specialist", "pain medicine",
+                   "pain meds", "pain medication"],
     "PLAN_WEAK": [
         "diet", "exercise", "check ups", "check - ups", "checkups", "check up", "check - up", "doctor",
         "my doctor", "medication", "medications", "medicine", "medicines", "meds", "pills", "nutritionist",
@@ -157,7 +162,7 @@ _YES_NO: Dict[str, Dict[str, Any]] = {
 
 # Which ps_type a target label names.
 _TYPE_OF_LABEL = {
-    "DIABETES": "diabetic", "CHEMO": "chemo", "CIPN": "chemo", "AUTOIMMUNE": "autoimmune",
+    "DIABETES": "diabetic", "SUGAR": "diabetic", "CHEMO": "chemo", "CIPN": "chemo", "AUTOIMMUNE": "autoimmune",
     "IDIOPATHIC": "idiopathic", "COMPRESSIVE": "compressive", "OTHER_CAUSE": "other",
 }
 # Names that are a neuropathy type in themselves (no "neuropathy" word needed).
@@ -165,7 +170,6 @@ _SELF_NAMING = {"CIPN", "IDIOPATHIC"}
 _SELF_NAMING_PHRASES = {"cidp", "gbs", "guillain barre", "guillain - barre", "guillain barré",
                         "chronic inflammatory demyelinating", "carpal tunnel", "tarsal tunnel", "cubital tunnel"}
 
-_ONE_WORD = r"[^\W\d_]+"
 _NUMBERISH = {"NORM": {"REGEX": r"^(\d+(\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
                                 r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|few|several|many|couple)$"}}
 _TIME_UNIT = {"NORM": {"REGEX": r"^(years?|yrs?|months?|weeks?|days?|decades?)$"}}
@@ -196,7 +200,7 @@ _SELF = ["i", "me", "my", "myself", "it", "its", "mine"]  # single words: a long
 _CONTEXT: List[Tuple[str, str, Sequence[Any], Dict[str, Any]]] = [
     ("NEGATED_EXISTENCE", "FORWARD", [
         "no", "not", "never", "none", "nope", "nah", "naw", "without", "negative for", "free of", "deny",
-        "denies", "zero", "neither", "nor", "no longer", "not any", "never had", "have not had", "has not had",
+        "denies", "zero", "neither", "nor", "not any", "never had", "have not had", "has not had",
         "do not have", "does not have", "did not have", "no more", "not on",
         "not currently", "not right now", "not at the moment", "not anymore", "not really", "do not think",
         "do not believe", "not that i know of", "not to my knowledge", "n", "i am fine", "all good",
@@ -229,7 +233,9 @@ _CONTEXT: List[Tuple[str, str, Sequence[Any], Dict[str, Any]]] = [
         "not finished", "not done", "have not finished", "has not finished", "not yet finished", "not over",
         "not in remission", "out of remission", "came back", "come back", "returned", "recurrence", "relapse",
         "relapsed", "spread", "spreading", "have it", "has it", "these days", "nowadays", "battling", "fighting",
-        "now on", "on it", "in treatment",
+        "now on", "on it", "in treatment", "almost gone", "nearly gone", "almost over", "nearly over",
+        "almost done", "nearly done", "almost finished", "nearly finished", "clearing up", "getting better",
+        "not gone", "not cleared", "not healed",
         [{"NORM": "every"}, {"LIKE_NUM": True, "OP": "?"}, {"NORM": {"REGEX": r"^(weeks?|days?|months?)$"}}],
         [{"NORM": "every"}, {"NORM": {"IN": ["two", "three", "four", "other"]}}],
     ], {"max_targets": 1}),
@@ -297,7 +303,7 @@ _TYPOS = {
     "diabetas": "diabetes", "diabeetes": "diabetes", "diebetic": "diabetic", "diabetc": "diabetic",
     "kemo": "chemo", "chemmo": "chemo", "chem0": "chemo", "canser": "cancer", "cancor": "cancer",
     "cancr": "cancer", "cancir": "cancer", "tumer": "tumor", "infecton": "infection", "infektion": "infection",
-    "remision": "remission", "remmission": "remission", "nueropathy": "neuropathy", "neuropahty": "neuropathy",
+    "remision": "remission", "remmission": "remission", "remmision": "remission", "nueropathy": "neuropathy", "neuropahty": "neuropathy",
     "neropathy": "neuropathy", "nuropathy": "neuropathy", "neuropaty": "neuropathy", "yrs": "years",
     "yr": "year", "mos": "months", "mths": "months", "wks": "weeks", "prolly": "probably", "dunno": "dunno",
     "nope": "nope", "ya": "ya", "yeh": "yeah", "shure": "sure", "biopsie": "biopsy", "bioposy": "biopsy",
@@ -351,7 +357,7 @@ _DOCTORS_DONT_KNOW = re.compile(
 _CONSENT_YES = re.compile(
     r"\b(yes|yeah|yep|yup|yea|sure|ok|okay|alright|all right|go ahead|go for it|let'?s (go|start|begin|do)|"
     r"start|begin|of course|absolutely|definitely|sounds good|why not|i agree|agree|ready|proceed|continue|"
-    r"i consent|happy to|fine by me|don'?t mind|do not mind)\b|^\s*(y|ya|k|fine|please|go|good|great|i do|do it)\s*[.!]*\s*$", re.I)
+    r"i consent|happy to|fine by me|don'?t mind|do not mind|no problem|not a problem)\b|^\s*(y|ya|k|fine|please|go|good|great|i do|do it)\s*[.!]*\s*$", re.I)
 _CONSENT_NO = re.compile(
     r"\b(no|nope|nah|not|later|skip|stop|cancel|rather not|don'?t|do not|never ?mind|no thanks?|"
     r"not interested|i'?ll pass|pass|another time)\b", re.I)
@@ -454,8 +460,9 @@ def get_nlp() -> Any:
 
 def _build_nlp() -> Any:
     import spacy
-    from medspacy.context import ConText, ConTextRule  # noqa: F401  (registers the factory)
-    from medspacy.target_matcher import TargetMatcher, TargetRule  # noqa: F401  (registers the factory)
+    # importing these also registers the medspacy_* pipeline factories
+    from medspacy.context import ConTextRule
+    from medspacy.target_matcher import TargetRule
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -554,7 +561,10 @@ def _combine(values: List[str]) -> Optional[str]:
 
 
 def _looks_like_question(text: str) -> bool:
-    return text.rstrip().endswith("?") or bool(_QUESTION_START.match(text))
+    """A question back ("why do you ask?"), not a hesitant answer ("not sure?")."""
+    if _QUESTION_START.match(text):
+        return True
+    return text.rstrip().endswith("?") and len(re.findall(r"\w+", text)) >= 4
 
 
 # ---------------------------------------------------------------------------
@@ -606,11 +616,12 @@ def _button_value(slot: str, text: str, spec: Optional[Mapping[str, Any]]) -> An
 
 
 def _parse_consent(raw: str, norm: str, today: date) -> Answer:
-    t = _CONSENT_NEUTRAL.sub(" ", norm.lower())
+    low = norm.lower()
+    t = _CONSENT_NEUTRAL.sub(" ", low)  # "no problem" is not a no
     if _UNSURE_RE.search(t) or re.search(r"\b(maybe|perhaps|not sure)\b", t):
         return _invalid("unsure")
     no = bool(_CONSENT_NO.search(t))
-    yes = bool(_CONSENT_YES.search(t))
+    yes = bool(_CONSENT_YES.search(low))
     if no and not yes:
         return _ok("no")
     if yes and not no:
@@ -622,7 +633,8 @@ def _parse_consent(raw: str, norm: str, today: date) -> Answer:
 _EXTRA_NO = {
     # diagnosed from symptoms or an exam, with no nerve test
     "ps_diagnosis": re.compile(r"\b(based on|from|just|only)\s+(my\s+|the\s+)?(symptoms|an? (physical )?exam|"
-                               r"exam)\b|\bno (nerve )?tests?\b|\bwithout (a |any )?(nerve )?tests?\b", re.I),
+                               r"exam)\b|\bno (nerve )?tests?\b|\bwithout (a |any )?(nerve )?tests?\b|"
+                               r"\b(just|only)\b[^.?!]{0,20}\b(gp|pcp|family doctor|doctor|physician)\b", re.I),
 }
 _SHORT_YES = re.compile(r"^\W*(yes\W*)?(i|we) (do|am|have|did|does)( (so|indeed|yes))?\W*$", re.I)
 _SHORT_NO = re.compile(r"^\W*(no\W*)?(i|we) (do not|am not|have not|did not|don'?t|haven'?t|didn'?t|'?m not)\W*$",
@@ -636,8 +648,9 @@ def _parse_yes_no(slot: str, raw: str, norm: str) -> Answer:
     if _SHORT_YES.match(norm):
         return _ok("yes")
     doc, mentions, free = _analyse(norm)
+    asking = _looks_like_question(raw)
     # a bare mention in a question ("what counts as an infection?") says nothing
-    bare = None if _looks_like_question(raw) else "yes"
+    bare = None if asking else "yes"
     own = [m for m in mentions if m.label in cfg["labels"]]
     values = []
     family_only = bool(own)
@@ -650,6 +663,8 @@ def _parse_yes_no(slot: str, raw: str, norm: str) -> Answer:
             value = "no"
         values.append(value)
     value = _combine(values)
+    if value is None and asking:
+        return Answer("none", None, "question")
     if value is None:
         value = _status(set().union(*free) - _IGNORED if free else set(), cfg, None)
     if value is None and _hedged(doc, mentions):
@@ -814,7 +829,10 @@ _A1C_LOW, _A1C_HIGH = 3.0, 20.0
 def _find_a1c_number(t: str) -> Optional[Tuple[str, Any]]:
     """(kind, value) from numberized text; kind is ok | negative | out_of_range | bound."""
     t = re.sub(r"\btype\s*[12]\b|\bt[12]d?m?\b", " ", t)
-    m = re.search(r"\b(under|below|less than|lower than|not over|not above|<)\s*" + _NUM + r"\s*%?", t) or \
+    m = re.search(r"\b(not over|not above|no more than|no higher than|at most)\s*" + _NUM, t)
+    if m:
+        return ("bound", f"lte{float(m.group(2)):g}")
+    m = re.search(r"\b(under|below|less than|lower than|<)\s*" + _NUM + r"\s*%?", t) or \
         re.search(r"(<)\s*" + _NUM, t)
     if m:
         return ("bound", f"lt{float(m.group(2)):g}")
@@ -891,6 +909,10 @@ _PARSERS = {
 # extract_facts
 
 
+# Only these say "diabetes care" on their own ("pain management" does not).
+_PLAN_FACTS = frozenset({
+    "endocrinologist", "endo", "metformin", "insulin", "ozempic", "mounjaro", "jardiance", "trulicity", "glipizide",
+    "januvia", "farxiga", "victoza", "diabetes educator", "cgm", "glucose monitor", "diabetes plan"})
 _STRICT_STATUS = {"ps_chemo_active": "CHEMO", "ps_cancer": "CANCER", "ps_infection": "INFECTION"}
 _CAUSE_BEFORE = re.compile(r"^\s*(?:-\s*)?(?:induced|related|caused|associated)?\s*$")
 _CAUSE_AFTER_LINK = re.compile(
@@ -954,8 +976,7 @@ def extract_facts(text: Optional[str], today: Optional[date] = None) -> Dict[str
             diagnosis.append(_status(m.categories, _YES_NO["ps_diagnosis"], "yes"))
     put("ps_diagnosis", diagnosis)
 
-    plan = [_status(m.categories, _YES_NO["ps_a1c_plan"], "yes") for m in usable if m.label == "PLAN_STRONG"
-            and m.text not in ("plan", "plans", "manage", "monitor", "monitoring", "controlled")]
+    plan = [_status(m.categories, _YES_NO["ps_a1c_plan"], "yes") for m in usable if m.text in _PLAN_FACTS]
     put("ps_a1c_plan", plan)
 
     kind = _stated_type(doc, mentions)
@@ -966,9 +987,7 @@ def extract_facts(text: Optional[str], today: Optional[date] = None) -> Dict[str
 
     a1c = _stated_a1c(norm, mentions)
     if a1c is not None:
-        facts["ps_a1c"] = a1c
-        if facts.get("ps_diabetes") is None:
-            pass  # an A1c alone does not say the visitor has diabetes
+        facts["ps_a1c"] = a1c  # an A1c alone does not say the visitor has diabetes
 
     duration = _stated_duration(norm, today)
     if duration is not None:

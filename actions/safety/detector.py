@@ -19,6 +19,7 @@ import string
 import threading
 import unicodedata
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
@@ -110,9 +111,14 @@ _TAG_RE = re.compile(r"<[^<>]{0,500}>")
 _INVISIBLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
                            "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_APOSTROPHES = str.maketrans({c: "" for c in "'\u2018\u2019\u201a\u201b\u2032\u02bc\u02bb\u00b4`\uff07"})
-_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
-_LONG_RUN_RE = re.compile(r"([a-z])\1{2,}")
+_APOSTROPHE_RE = re.compile("['\u2018\u2019\u201a\u201b\u2032\u02bc\u02bb\u00b4`\uff07]")
+_NON_ASCII_RE = re.compile("[^\x00-\x7f]+")
+# ASCII only: keep a-z and 0-9 (lowercasing A-Z), drop apostrophes, all else -> space
+_ASCII_TABLE = {i: " " for i in range(128)}
+_ASCII_TABLE.update({ord(c): c for c in "abcdefghijklmnopqrstuvwxyz0123456789"})
+_ASCII_TABLE.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+_ASCII_TABLE.update({ord("'"): None, ord("`"): None})
+_RUNS = tuple((c * 3, re.compile(c + "{3,}")) for c in "abcdefghijklmnopqrstuvwxyz")
 
 
 def normalise(text: Any) -> str:
@@ -133,13 +139,17 @@ def normalise(text: Any) -> str:
         text = html.unescape(text)
     if "<" in text:
         text = _TAG_RE.sub(" ", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = _COMBINING_RE.sub("", text)
-    text = _INVISIBLE_RE.sub("", text)
-    text = text.lower().translate(_APOSTROPHES)
-    text = _NON_ALNUM_RE.sub(" ", text)
-    text = _LONG_RUN_RE.sub(r"\1", text)
-    return text.strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = _COMBINING_RE.sub("", text)
+        text = _INVISIBLE_RE.sub("", text)
+        text = _APOSTROPHE_RE.sub("", text)
+        text = _NON_ASCII_RE.sub(" ", text)
+    text = " ".join(text.translate(_ASCII_TABLE).split())
+    for triple, run in _RUNS:
+        if triple in text:
+            text = run.sub(triple[0], text)
+    return text
 
 
 # --------------------------------------------------------------------------- #
@@ -260,6 +270,7 @@ def _has_capital(items: Any) -> bool:
 _EXACT_MAX_STRINGS = 64
 _EXACT_MAX_LEN = 60
 _EDGE = "\x01"  # stands for a word edge (\b, ^, $) inside spelled-out strings
+_SOME = "\x02"  # stands for "some letters or digits" (\w+, [a-z]*, ...) inside them
 _COMMON_WORDS = frozenset(
     """i me my a an the to is it do does did can could would will should of and in on at for
     with you your what this that be been am are was were have has had not no so just
@@ -267,6 +278,7 @@ _COMMON_WORDS = frozenset(
     pain feet foot treatment nerve nerves neuropathy doctor therapy stem cells burning
     numbness tingling""".split())
 _SHORT_TEXT = 1500  # below this many characters, windows are not worth it
+_MAX_WINDOWS = 100000  # above this many anchor words, one pass is cheaper than windows
 _Exact = Optional[frozenset]
 
 
@@ -287,6 +299,8 @@ def _exact_item(op: Any, av: Any) -> _Exact:
         return frozenset({_EDGE if edge else ""})
     if op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
         return frozenset({""})
+    if op is _sre_c.IN and not _space_in_set(av) and not _charset_small(av):
+        return frozenset({_SOME})
     if op is _sre_c.IN:
         chars = set()
         for iop, iav in av:
@@ -311,6 +325,8 @@ def _exact_item(op: Any, av: Any) -> _Exact:
         return frozenset(out)
     if op in _REPEATS:
         lo, hi, sub = av
+        if hi == _sre_c.MAXREPEAT and _simple_non_space(sub):
+            return frozenset({_SOME} | ({""} if lo == 0 else set()))
         if hi > 3:
             return None
         body = _exact_seq(sub)
@@ -327,6 +343,18 @@ def _exact_item(op: Any, av: Any) -> _Exact:
     return None
 
 
+def _charset_small(items: Any) -> bool:
+    n = 0
+    for op, av in items:
+        if op is _sre_c.LITERAL:
+            n += 1
+        elif op is _sre_c.RANGE and av[1] - av[0] < 10:
+            n += av[1] - av[0] + 1
+        else:
+            return False
+    return n <= 10
+
+
 def _exact_seq(items: Any) -> _Exact:
     out = frozenset({""})
     for op, av in items:
@@ -339,75 +367,136 @@ def _exact_seq(items: Any) -> _Exact:
     return out
 
 
-_WORD_IN_EXACT = re.compile("(?<=[ \x01])[a-z0-9]+(?=[ \x01])")
+_PIECE = re.compile("[a-z0-9]+")
+_DELIMS = (" ", _EDGE)
 
 
-def _word_set(strings: frozenset) -> Optional[frozenset]:
-    """A small set of whole words such that each spelled-out string contains one
-    of them (greedy cover, preferring rare words); None if a string has none."""
-    per_string = [set(_WORD_IN_EXACT.findall(s)) for s in strings]
+def _needles(x: str) -> List[str]:
+    """Substrings any text matched by spelled-out string ``x`` must contain, in
+    the form they take in " " + text + " ": " word " for a whole word, " pre"
+    for the start of a word, "end " for its end, "mid" for a piece of one."""
+    out = []
+    for m in _PIECE.finditer(x):
+        piece = m.group()
+        left = m.start() > 0 and x[m.start() - 1] in _DELIMS
+        right = m.end() < len(x) and x[m.end()] in _DELIMS
+        if left and right:
+            out.append(f" {piece} ")
+        elif left:  # the start of a word: any of its first letters will do
+            out += [f" {piece[:k]}" for k in range(2, len(piece) + 1)]
+        elif right:
+            out += [f"{piece[-k:]} " for k in range(2, len(piece) + 1)]
+        elif len(piece) >= 3:
+            out.append(piece)
+    return out
+
+
+def _needle_rank(needle: str) -> Tuple[int, int, int]:
+    whole = needle.startswith(" ") and needle.endswith(" ") and len(needle) > 2
+    common = whole and needle.strip() in _COMMON_WORDS
+    return (0 if common else 1, 1 if whole else 0, len(needle.strip()))
+
+
+def _needle_set(strings: frozenset) -> Optional[frozenset]:
+    """A small set of needles such that each spelled-out string contains one
+    of them (greedy cover, preferring rare whole words); None if one has none."""
+    per_string = [set(_needles(x)) for x in strings]
     if not all(per_string):
         return None
     chosen: set = set()
     left = per_string
     while left:
         counts: Dict[str, int] = {}
-        for words in left:
-            for w in words:
-                counts[w] = counts.get(w, 0) + 1
-        best = max(counts, key=lambda w: (w not in _COMMON_WORDS, counts[w], len(w), w))
+        for needles in left:
+            for nd in needles:
+                counts[nd] = counts.get(nd, 0) + 1
+        best = max(counts, key=lambda nd: (_needle_rank(nd)[0], counts[nd], _needle_rank(nd)[1], nd))
         chosen.add(best)
-        left = [words for words in left if best not in words]
+        left = [needles for needles in left if best not in needles]
     return frozenset(chosen)
 
 
-def _rarity(words: frozenset) -> Tuple[int, int]:
-    return (sum(w in _COMMON_WORDS for w in words), len(words))
+def _rarity(needles: frozenset) -> Tuple[int, int, int]:
+    common = sum(_needle_rank(nd)[0] == 0 for nd in needles)
+    short = sum(len(nd.strip()) < 4 for nd in needles)
+    return (common, short, len(needles))
 
 
-def _anchor_sets(items: Any) -> List[frozenset]:
+def _tails(run: frozenset) -> frozenset:
+    """Each string cut down to its last (unfinished) word; " " marks a word start."""
+    out = set()
+    for x in run:
+        cut = max(x.rfind(" "), x.rfind(_EDGE))
+        out.add(x if cut < 0 else " " + x[cut + 1:])
+    return frozenset(out)
+
+
+def _is_edge(item: Any) -> bool:
+    op, av = item
+    return (op is _sre_c.AT and av in (_sre_c.AT_BOUNDARY, _sre_c.AT_END, _sre_c.AT_END_STRING)) or \
+        (op is _sre_c.LITERAL and av == 32)
+
+
+def _anchor_sets(items: Any, left_edge: bool = False, right_edge: bool = False) -> List[frozenset]:
     """Word sets every match of ``items`` needs: one word from EACH set.
 
     Consecutive items with few spellings are spelled out together ("want to
     die") so that words split over several items are still found.
+    ``left_edge`` / ``right_edge``: the text just before / after ``items`` is
+    known to be a word edge, so a word touching that side is a whole word.
     """
     sets: List[frozenset] = []
-    empty = frozenset({""})
-    run = empty
+    blank = frozenset({""})
+    start = frozenset({" " if left_edge else ""})
+    run = start
 
-    def close(r: frozenset) -> None:
-        if r != empty:
-            ws = _word_set(r)
+    def close(r: frozenset, s: frozenset, right: bool = False) -> None:
+        if r != s:
+            if right:
+                r = _product(r, frozenset({" "})) or r
+            ws = _needle_set(r)
             if ws:
                 sets.append(ws)
 
-    for op, av in items:
+    items = list(items)
+    for i, (op, av) in enumerate(items):
         e = _exact_item(op, av)
         if e is not None:
             joined = _product(run, e)
-            if joined is not None:
-                run = joined
-            else:
-                close(run)
-                run = e
+            if joined is None:
+                # Too many spellings: report the words so far, then keep only
+                # the word each spelling is in the middle of.
+                close(run, start)
+                run = start = _tails(run)
+                joined = _product(run, e)
+                if joined is None:
+                    edge = all(x.endswith((" ", _EDGE)) for x in run)
+                    start = frozenset({" " if edge else ""})
+                    joined = _product(start, e) or e
+            run = joined
             continue
-        close(run)
-        run = empty
+        close(run, start)
+        edge = all(x.endswith((" ", _EDGE)) for x in run) if run != blank else (i == 0 and left_edge)
+        right = _is_edge(items[i + 1]) if i + 1 < len(items) else right_edge
         if op is _sre_c.SUBPATTERN:
-            sets += _anchor_sets(av[-1])
+            sets += _anchor_sets(av[-1], edge, right)
         elif op is _sre_c.BRANCH:
             union: set = set()
             for branch in av[1]:
-                options = _anchor_sets(branch)
+                options = _anchor_sets(branch, edge, right)
                 if not options:
                     union = set()
                     break
                 union |= min(options, key=_rarity)
             if union:
                 sets.append(frozenset(union))
+        elif op in _REPEATS and av[0] >= 1 and av[1] == 1:
+            sets += _anchor_sets(av[2], edge, right)
         elif op in _REPEATS and av[0] >= 1:
             sets += _anchor_sets(av[2])
-    close(run)
+        start = blank
+        run = start
+    close(run, start, right_edge)
     return sets
 
 
@@ -441,47 +530,44 @@ def _reach(items: Any) -> Tuple[int, int]:
 
 
 @dataclass(frozen=True)
+class _Need:
+    words: frozenset  # whole words: checked against the message's set of words
+    others: Tuple[str, ...]  # other needles: checked with a substring search
+
+    @property
+    def needles(self) -> Tuple[str, ...]:
+        return tuple(f" {w} " for w in sorted(self.words)) + self.others
+
+
+@dataclass(frozen=True)
 class _Prefilter:
-    needs: Tuple[frozenset, ...]  # a word from each set must occur; () = no check
-    anchors: frozenset  # rarest needed set: long texts are searched around these words
-    fixed: int
+    needs: Tuple[_Need, ...]  # each must be met; () = no check
+    fixed: int  # reach of a match: fixed + unbounded * (longest word)
     unbounded: int
+    at_start: bool  # pattern begins with ^: it can only match at the start
+    at_end: bool  # pattern ends with $: every match ends at the end of the text
 
 
 def _prefilter(pattern: str) -> _Prefilter:
     try:
         parsed = _sre_parse.parse(pattern)
-        needs = tuple(sorted(set(_anchor_sets(parsed)), key=len))
+        sets = set(_anchor_sets(parsed))
         fixed, unbounded = _reach(parsed)
+        items = list(parsed)
+        at_start = bool(items) and items[0] == (_sre_c.AT, _sre_c.AT_BEGINNING)
+        at_end = bool(items) and items[-1][0] is _sre_c.AT and items[-1][1] in (
+            _sre_c.AT_END, _sre_c.AT_END_STRING)
     except Exception:  # noqa: BLE001 - a prefilter must never break detection
-        return _Prefilter((), frozenset(), 0, 0)
-    anchors = min(needs, key=_rarity) if needs else frozenset()
-    return _Prefilter(needs, anchors, fixed, unbounded)
-
-
-def _word_trie(words: Sequence[str]) -> str:
-    """A regex matching exactly the given words, shaped as a trie so the engine
-    can rule out most words after one or two letters."""
-    tree: Dict[str, Any] = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: Dict[str, Any]) -> str:
-        alts = []
-        optional = "" in node
-        for ch in sorted(k for k in node if k):
-            alts.append(re.escape(ch) + emit(node[ch]))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if optional:
-            return "(?:" + body + ")?"
-        return body
-
-    return r"\b(?:" + emit(tree) + r")\b"
+        return _Prefilter((), 0, 0, False, False)
+    needs = []
+    for needles in sets:
+        words = frozenset(nd.strip() for nd in needles
+                          if nd.startswith(" ") and nd.endswith(" ") and len(nd) > 2)
+        others = tuple(sorted(nd for nd in needles if not (
+            nd.startswith(" ") and nd.endswith(" ") and len(nd) > 2)))
+        needs.append(_Need(words, others))
+    needs.sort(key=lambda nd: (len(nd.others), len(nd.words)))  # set checks are the cheapest
+    return _Prefilter(tuple(needs), fixed, unbounded, at_start, at_end)
 
 
 def _compile_problem(pattern: str) -> Optional[str]:
@@ -696,35 +782,53 @@ def validate_spec(spec: Any) -> List[Tuple[str, str]]:
 class _Pattern:
     regex: "re.Pattern[str]"
     pre: _Prefilter
-    # Same pattern without its leading \b: Python's engine can then jump
-    # straight to the possible first letters. Its hits are confirmed with `regex`.
-    finder: "re.Pattern[str]"
+    finder: Optional["re.Pattern[str]"]  # see _finder
 
     def search(self, text: str, lo: int = 0, hi: Optional[int] = None) -> bool:
-        """True if ``regex`` matches in the full ``text`` starting within [lo, hi)."""
+        """True if ``regex`` matches ``text`` (the full text) starting in [lo, hi]."""
         hi = len(text) if hi is None else hi
         finder, regex = self.finder, self.regex
+        if finder is None:
+            if lo == 0 and hi == len(text):
+                return regex.search(text) is not None
+            finder = regex
         while lo <= hi:
             m = finder.search(text, lo, hi)
             if m is None:
                 return False
-            # Confirm on the full text: the finder lacks the \b, and a window's
-            # edge can fake a $, a \b or a look-ahead.
+            # Confirm on the full text: a window's edge can fake a $, a \b or a look-ahead.
             if regex.match(text, m.start()) is not None:
                 return True
             lo = m.start() + 1
         return False
 
 
-def _finder(expanded: str, compiled: "re.Pattern[str]") -> "re.Pattern[str]":
-    # Dropping a leading zero-width \b can only add match positions, never lose
-    # one, so the finder is a safe first pass for the full pattern.
-    if expanded.startswith("\\b"):
-        try:
-            return re.compile(expanded[2:])
-        except re.error:
-            pass
-    return compiled
+def _finder(parsed: Any) -> Optional["re.Pattern[str]"]:
+    """A regex for the literal words a match must start with, or None.
+
+    For ``\\b(?:should|can) i\\b...`` it is ``should i|can i``, each checked to
+    start a word. Python's engine jumps straight to such words, and every hit is
+    confirmed with the full pattern, so a finder never changes a result.
+    Openings that are short or very common words are not worth a finder.
+    """
+    if not parsed or parsed[0] != (_sre_c.AT, _sre_c.AT_BOUNDARY):
+        return None
+    run = frozenset({""})
+    for op, av in parsed[1:]:
+        e = _exact_item(op, av)
+        if e is None:
+            break
+        joined = _product(run, e)
+        if joined is None:
+            break
+        run = joined
+    starts = {x.split(_EDGE, 1)[0] for x in run}
+    if not starts or not all(re.fullmatch("[a-z0-9][a-z0-9 ]*", x) for x in starts):
+        return None
+    if any(len(x) < 4 or x in _COMMON_WORDS for x in starts):
+        return None  # too frequent: the engine's own scan is faster
+    alts = [f"{re.escape(x)}(?<![a-z0-9]{re.escape(x)})" for x in sorted(starts, key=len, reverse=True)]
+    return re.compile("|".join(alts))
 
 
 @dataclass(frozen=True)
@@ -749,7 +853,6 @@ class SafetyDetector:
                 raise SafetySpecError(errors)
             _, _word_lists = _structure_errors(spec)
         rules: List[_Rule] = []
-        anchor_words: set = set()
         for kind in KINDS:
             section = spec[kind]
             for cat in section["categories"]:
@@ -757,9 +860,7 @@ class SafetyDetector:
                 for p in cat["patterns"]:
                     expanded = _expand(p, _word_lists)[0]
                     pre = _prefilter(expanded)
-                    anchor_words |= pre.anchors
-                    compiled = re.compile(expanded)
-                    pats.append(_Pattern(compiled, pre, _finder(expanded, compiled)))
+                    pats.append(_Pattern(re.compile(expanded), pre, _finder(_sre_parse.parse(expanded))))
                 rules.append(_Rule(
                     kind=kind,
                     category=cat["id"],
@@ -767,7 +868,6 @@ class SafetyDetector:
                     patterns=tuple(pats),
                 ))
         self._rules: Tuple[_Rule, ...] = tuple(rules)
-        self._anchor_re = re.compile(_word_trie(sorted(anchor_words))) if anchor_words else None
         self.version = spec.get("version")
 
     @property
@@ -787,7 +887,7 @@ class SafetyDetector:
         norm = normalise(text)
         if not norm:
             return None
-        scan = _Scan(norm, self._anchor_re)
+        scan = _Scan(norm)
         hits: List[_Rule] = []
         kinds_hit = set()
         for rule in self._rules:
@@ -814,44 +914,71 @@ class SafetyDetector:
 class _Scan:
     """One normalised message, with what the prefilter needs to know about it."""
 
-    __slots__ = ("norm", "words", "long", "_anchor_re", "_hits", "_longest")
+    __slots__ = ("norm", "padded", "words", "long", "_counter", "_counts", "_longest")
 
-    def __init__(self, norm: str, anchor_re: Optional["re.Pattern[str]"]) -> None:
+    def __init__(self, norm: str) -> None:
         self.norm = norm
+        self.padded = f" {norm} "
         self.words = frozenset(norm.split(" "))
         self.long = len(norm) > _SHORT_TEXT
-        self._anchor_re = anchor_re
-        self._hits: Optional[Dict[str, List[int]]] = None
+        self._counter: Optional[Counter] = None
+        self._counts: Dict[str, int] = {}
         self._longest = 0
+
+    def _met(self, need: _Need) -> bool:
+        if not need.words.isdisjoint(self.words):
+            return True
+        padded = self.padded
+        return any(nd in padded for nd in need.others)
 
     def matches(self, pat: _Pattern) -> bool:
         pre = pat.pre
         for need in pre.needs:
-            if need.isdisjoint(self.words):
+            if not self._met(need):
                 return False
-        if not self.long or not pre.anchors:
+        if pre.at_start:
+            return pat.regex.match(self.norm) is not None
+        if not self.long:
             return pat.search(self.norm)
-        return self._search_windows(pat)
-
-    def _anchor_hits(self) -> Dict[str, List[int]]:
-        if self._hits is None:
-            hits: Dict[str, List[int]] = {}
-            if self._anchor_re is not None:
-                for m in self._anchor_re.finditer(self.norm):
-                    hits.setdefault(m.group(), []).append(m.start())
-            self._hits = hits
+        if not self._longest:
             self._longest = max(map(len, self.words))
-        return self._hits
+        reach = pre.fixed + pre.unbounded * self._longest + 2
+        if pre.at_end:
+            return pat.search(self.norm, max(0, len(self.norm) - reach))
+        if not pre.needs:
+            return pat.search(self.norm)
+        return self._search_windows(pat, reach)
 
-    def _search_windows(self, pat: _Pattern) -> bool:
-        hits = self._anchor_hits()
-        norm, n = self.norm, len(self.norm)
-        reach = pat.pre.fixed + pat.pre.unbounded * self._longest + 1
-        lists = [hits[w] for w in pat.pre.anchors if w in hits]
-        total = sum(map(len, lists))
-        if total * 2 * reach >= n:  # windows would cover most of the text anyway
-            return pat.search(norm)
-        starts = sorted(pos for positions in lists for pos in positions)
+    def _count(self, needle: str) -> int:
+        n = self._counts.get(needle)
+        if n is None:
+            if needle.startswith(" ") and needle.endswith(" ") and " " not in needle[1:-1]:
+                if self._counter is None:
+                    self._counter = Counter(self.norm.split(" "))
+                n = self._counter.get(needle[1:-1], 0)
+            else:
+                n = self.padded.count(needle)
+            self._counts[needle] = n
+        return n
+
+    def _search_windows(self, pat: _Pattern, reach: int) -> bool:
+        norm, n, padded = self.norm, len(self.norm), self.padded
+        # Search around the needed set that is rarest in this message.
+        best_total, best = -1, ()
+        for need in pat.pre.needs:
+            total = sum(self._count(nd) for nd in need.needles)
+            if best_total < 0 or total < best_total:
+                best_total, best = total, need.needles
+        if best_total > _MAX_WINDOWS or 2 * best_total * (reach + self._longest) >= n:
+            return pat.search(norm)  # windows would cost more than one pass
+        starts: List[int] = []
+        for nd in best:
+            if self._count(nd):
+                i = padded.find(nd)
+                while i >= 0:
+                    starts.append(i)  # norm index of the needle, give or take one
+                    i = padded.find(nd, i + 1)
+        starts.sort()
         windows: List[List[int]] = []
         for pos in starts:
             lo, hi = max(0, pos - reach), min(n, pos + self._longest + reach)

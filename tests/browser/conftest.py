@@ -217,7 +217,44 @@ def real_servers() -> dict:
         _get(WEB_URL + "/vendor/socket.io.min.js")
     except urllib.error.HTTPError:
         pytest.fail(f"{WEB_URL}/vendor/socket.io.min.js is missing: run `node web/build.mjs` (make web)")
+    _socketio_round_trip()
     return {"rasa": RASA_URL, "web": WEB_URL}
+
+
+def _socketio_round_trip(timeout: float = 45.0) -> None:
+    """One /greet over socket.io, as the widget does, so a server-side fault is named plainly."""
+    try:
+        import secrets
+        import threading
+
+        import socketio
+    except ImportError:  # python-socketio is a Rasa dependency; without it the browser tests still say enough
+        return
+    session_id = secrets.token_hex(16)
+    confirmed, replied = threading.Event(), threading.Event()
+    client = socketio.Client(reconnection=False)
+    client.on("session_confirm", lambda *_: confirmed.set())
+    client.on("bot_uttered", lambda *_: replied.set())
+    try:
+        client.connect(RASA_URL, headers={"Origin": origin(WEB_URL)}, transports=["polling"], wait_timeout=10)
+        client.emit("session_request", {"session_id": session_id})
+        if not confirmed.wait(10):
+            pytest.fail(f"Rasa at {RASA_URL} did not answer session_request with session_confirm")
+        client.emit("user_uttered", {"message": "/greet", "session_id": session_id})
+        if not replied.wait(timeout):
+            pytest.fail(
+                f"Rasa at {RASA_URL} confirmed the socket.io session but sent no bot_uttered within {timeout:.0f} s. "
+                "With session_persistence the reply goes to the room named after the session id: the "
+                "session_request handler must `await sio.enter_room(...)` (a coroutine in python-socketio 5; "
+                "Rasa 3.6's handler does not await it). Otherwise check the action server."
+            )
+    except socketio.exceptions.ConnectionError as exc:
+        pytest.fail(f"socket.io connection to {RASA_URL} from origin {origin(WEB_URL)} failed: {exc}")
+    finally:
+        try:
+            client.disconnect()
+        except Exception:
+            pass
 
 
 @pytest.fixture

@@ -91,6 +91,8 @@ def build_app() -> web.Application:
                 )
         elif "session" in lowered:
             await say(room, {"text": "Most people have a short series of infusion sessions."})
+        elif text == "slow please":
+            await say(room, {"text": "This reply took a moment."}, delay=2.0)
         elif text == "/ask_human":
             await say(room, {"text": "You can call the clinic at (555) 010-0199."})
         elif text == "hostile please":

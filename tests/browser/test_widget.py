@@ -108,7 +108,7 @@ def test_quick_reply_is_disabled_after_use(widget):
     expect(widget.input).to_be_focused()
 
 
-def test_prescreen_reaches_the_intake_hand_off(widget):
+def test_prescreen_reaches_the_intake_hand_off(widget, screenshots_dir):
     widget.open()
     start = widget.bot.first.get_by_role("button", name=re.compile(r"candidate", re.I))
     widget.click_reply(start)
@@ -134,6 +134,8 @@ def test_prescreen_reaches_the_intake_hand_off(widget):
     assert_safe_external_link(link)
     expect(link).to_have_class(re.compile(r"\bbgw-cta\b"))  # the hand-off is the prominent button
     expect(link).to_contain_text("(opens in a new tab)")
+    link.scroll_into_view_if_needed()
+    widget.page.screenshot(path=str(screenshots_dir / "handoff-1280.png"))
 
 
 def test_reload_keeps_the_conversation(widget):
@@ -261,7 +263,7 @@ def test_security_headers_csp_and_no_third_party_requests(widget, real_servers):
     widget.send("how many sessions are needed")
     assert widget.page.probe.csp_violations() == []
     assert not [e for e in widget.page.probe.console_errors if "Content Security Policy" in e]
-    rasa = urlsplit(real_servers["rasa"])
+    rasa = urlsplit(widget.page.locator("script[data-server-url]").get_attribute("data-server-url"))
     web = urlsplit(real_servers["web"])
     allowed = {
         f"{web.scheme}://{web.netloc}",

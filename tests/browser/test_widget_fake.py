@@ -62,3 +62,27 @@ def test_hostile_bot_content_is_rendered_inert(fake_stack, fake_page, make_widge
     # a button title with markup is a plain label
     expect(message.get_by_role("button", name="<img src=x onerror=window.__xss=4>")).to_be_visible()
     assert fake_page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_typing_indicator_while_waiting(fake_stack, fake_page, make_widget):
+    widget = make_widget(fake_page).goto(fake_stack.web_url).open()
+    before = widget.bot.count()
+    widget.send("slow please", wait=False)
+    expect(widget.typing).to_be_visible()
+    expect(widget.typing).to_contain_text("typing")
+    widget.wait_for_reply(before)
+    expect(widget.typing).to_be_hidden()
+    expect(widget.bot.last.locator("time")).to_be_visible()
+
+
+def test_start_over_asks_first_and_escape_cancels(fake_stack, fake_page, make_widget):
+    widget = make_widget(fake_page).goto(fake_stack.web_url).open()
+    widget.send("how many sessions are needed")
+    restart = fake_page.get_by_role("button", name="Start over")
+    restart.click()
+    expect(fake_page.get_by_role("button", name="Yes, start over")).to_be_focused()
+    fake_page.keyboard.press("Escape")
+    expect(fake_page.get_by_role("button", name="Yes, start over")).to_be_hidden()
+    expect(restart).to_be_focused()
+    expect(widget.panel).to_be_visible()  # the first Escape only cancels the question
+    expect(widget.user).to_have_count(1)

@@ -64,3 +64,29 @@ def test_component_leaves_ordinary_messages_alone() -> None:
     message = Message(data={"text": "how many sessions", "intent": {"name": "faq_sessions", "confidence": 0.8}})
     MessageGuard({"max_chars": 1000}).process([message])
     assert message.get("intent")["name"] == "faq_sessions"
+
+
+def _msg(text: str, ranking):
+    from rasa.shared.nlu.training_data.message import Message
+
+    return Message(data={"text": text, "intent": ranking[0], "intent_ranking": ranking})
+
+
+def test_an_unsure_learned_alarm_without_a_lexicon_match_is_demoted() -> None:
+    message = _msg("haven't the faintest", [{"name": "emergency", "confidence": 0.57},
+                                            {"name": "not_sure", "confidence": 0.3}])
+    MessageGuard({"max_chars": 1000}).process([message])
+    assert message.get("intent")["name"] == "not_sure"
+
+
+def test_a_very_unsure_learned_alarm_becomes_the_honest_fallback() -> None:
+    message = _msg("zzz qqq", [{"name": "crisis", "confidence": 0.4}, {"name": "greet", "confidence": 0.1}])
+    MessageGuard({"max_chars": 1000}).process([message])
+    assert message.get("intent")["name"] == "nlu_fallback"
+
+
+def test_a_confident_learned_alarm_is_kept() -> None:
+    message = _msg("everything feels pointless lately", [{"name": "crisis", "confidence": 0.8},
+                                                         {"name": "greet", "confidence": 0.1}])
+    MessageGuard({"max_chars": 1000}).process([message])
+    assert message.get("intent")["name"] == "crisis"

@@ -85,3 +85,55 @@ def test_retention_cli_reports(tmp_path, capsys) -> None:
     db = _db_with(tmp_path, [("old", time.time() - 100 * 86400)])
     assert retention_main(["--db", str(db), "--days", "30"]) == 0
     assert "erased 1 conversation" in capsys.readouterr().out
+
+
+DOMAIN_FORM = Domain.from_yaml("""
+version: "3.1"
+intents: [greet]
+slots:
+  erase_conversation: {type: bool, influence_conversation: false, mappings: [{type: custom}]}
+  ps_type: {type: any, influence_conversation: false, mappings: [{type: custom}]}
+forms:
+  prescreen_form: {required_slots: [ps_type]}
+""")
+
+
+async def _turn(store, sender: str, n: int) -> DialogueStateTracker:
+    tracker = await store.retrieve(sender)
+    if tracker is None:
+        tracker = store.init_tracker(sender)
+    tracker.update(UserUttered(f"message {n}", {"name": "greet", "confidence": 1.0}))
+    tracker.update(ActionExecuted("action_reply"))
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    return tracker
+
+
+async def test_cached_store_writes_every_event_once_and_compacts_only_in_memory(tmp_path) -> None:
+    db = tmp_path / "c.db"
+    store = ErasableSQLTrackerStore(domain=DOMAIN_FORM, db=str(db), compact_at=60, keep_events=20)
+    sender = "visitor-cccc3333"
+    tracker = store.init_tracker(sender)
+    tracker.update(SlotSet("ps_type", "diabetic"))
+    from rasa.shared.core.events import ActiveLoop
+    tracker.update(ActiveLoop("prescreen_form"))
+    await store.save(tracker)
+    for n in range(40):
+        await _turn(store, sender, n)
+    assert count(db, sender) == 2 + 40 * 3  # the database keeps everything
+    cached = await store.retrieve(sender)
+    assert len(cached.events) < 60  # the in-memory copy is short
+    assert cached.get_slot("ps_type") == "diabetic" and cached.active_loop_name == "prescreen_form"
+    assert cached.latest_message.text == "message 39"
+    # a fresh store (e.g. after a restart) reads the full history back from the database
+    fresh = ErasableSQLTrackerStore(domain=DOMAIN_FORM, db=str(db))
+    full = await fresh.retrieve(sender)
+    assert len(full.events) == 2 + 40 * 3 and full.get_slot("ps_type") == "diabetic"
+
+
+async def test_cache_can_be_switched_off(tmp_path) -> None:
+    db = tmp_path / "n.db"
+    store = ErasableSQLTrackerStore(domain=DOMAIN_FORM, db=str(db), cache_size=0)
+    for n in range(5):
+        await _turn(store, "visitor-dddd4444", n)
+    assert count(db, "visitor-dddd4444") == 15

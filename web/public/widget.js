@@ -476,12 +476,26 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // First bot message of the current reply: a long answer is shown from its start, not its end.
+  var burstStart = null;
+
   function addMessage(m) {
+    if (m.from === 'bot' && burstStart === null) burstStart = messages.length;
+    if (m.from === 'user') burstStart = null;
     messages.push(m);
     saveTranscript();
     log.appendChild(renderMessage(m, messages.length - 1));
-    if (messages.length > cfg.maxStored) renderAll();
-    scrollToEnd();
+    if (messages.length > cfg.maxStored) {
+      burstStart = null;
+      renderAll();
+    }
+    var first = burstStart === null ? null : log.querySelector('[data-index="' + burstStart + '"]');
+    if (first) {
+      var bottom = log.scrollHeight - log.clientHeight;
+      log.scrollTop = Math.min(bottom, Math.max(0, first.offsetTop - 12));
+    } else {
+      scrollToEnd();
+    }
   }
 
   // ------------------------------------------------------------ transport
@@ -568,6 +582,10 @@
       if (reason === 'io client disconnect') return;
       showTyping(false);
       setNotice('Reconnecting… Messages you send will go out when the connection is back.');
+      // socket.io does not retry by itself after a server-side disconnect
+      if (reason === 'io server disconnect') {
+        setTimeout(function () { if (s === socket && !s.connected) s.connect(); }, 2000);
+      }
     });
     s.on('connect_error', function () {
       if (s !== socket) return;
@@ -695,6 +713,7 @@
     tabStore.remove(K_TRANSCRIPT);
     session = loadSession();
     messages = [];
+    burstStart = null;
     renderAll();
     connect();
     greetIfNew();
