@@ -59,13 +59,26 @@ class MessageGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"max_chars": 1000, "learned_alarm_min_confidence": 0.6, "fallback_threshold": 0.25}
+        return {
+            "max_chars": 1000,
+            # a learned crisis guess is kept even when unsure: it is the recall
+            # behind the lexicon for new indirect wording; a learned emergency
+            # guess needs more confidence (a false 911 message ends a pre-screen)
+            "learned_crisis_min_confidence": 0.3,
+            "learned_emergency_min_confidence": 0.6,
+            "fallback_threshold": 0.25,
+        }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         defaults = self.get_default_config()
         self.max_chars = int(os.environ.get("MAX_MESSAGE_CHARS") or config.get("max_chars", defaults["max_chars"]))
-        self.alarm_min = float(config.get("learned_alarm_min_confidence", defaults["learned_alarm_min_confidence"]))
+        self.alarm_min = {
+            "crisis": float(config.get("learned_crisis_min_confidence", defaults["learned_crisis_min_confidence"])),
+            "emergency": float(config.get("learned_emergency_min_confidence",
+                                          defaults["learned_emergency_min_confidence"])),
+        }
         self.fallback_threshold = float(config.get("fallback_threshold", defaults["fallback_threshold"]))
+        self._detector()  # build the lexicon when the model loads, not on a visitor's first message
 
     @classmethod
     def create(
@@ -77,15 +90,19 @@ class MessageGuard(GraphComponent):
     ) -> "MessageGuard":
         return cls(config)
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
+    @staticmethod
+    def _detector() -> Any:
         # deferred imports: the lexicon loads on first use, and reloads when edited
         from actions.content import CONTENT_DIR
         from actions.safety.detector import get_detector
 
-        detector = get_detector(CONTENT_DIR / "safety.yml")
+        return get_detector(CONTENT_DIR / "safety.yml")
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        detector = self._detector()
         for message in messages:
             intent = guard_intent(message.get(TEXT), self.max_chars, detector)
             if intent is None:
@@ -98,16 +115,17 @@ class MessageGuard(GraphComponent):
         return messages
 
     def _demote_unsure_alarm(self, message: Message) -> None:
-        """A crisis/emergency guess by the classifier alone needs real confidence.
+        """A crisis/emergency guess by the classifier alone needs some confidence.
 
         The lexicon found nothing, so a low-confidence guess ("haven't the
         faintest" -> emergency at 0.57) would send a 911 message and end a
         pre-screen for no reason. Take the next-best intent instead, or the
-        honest fallback. Confident guesses still go through: they are the
-        classifier's extra recall behind the lexicon.
+        honest fallback. Guesses above the limits still go through: they are
+        the classifier's extra recall behind the lexicon.
         """
         intent = message.get(INTENT) or {}
-        if intent.get("name") not in ("crisis", "emergency") or intent.get("confidence", 0) >= self.alarm_min:
+        name = intent.get("name")
+        if name not in self.alarm_min or intent.get("confidence", 0) >= self.alarm_min[name]:
             return
         ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") not in ("crisis", "emergency")]
         best = ranking[0] if ranking else None

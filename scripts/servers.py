@@ -70,7 +70,7 @@ def services(s: Dict[str, str], with_web: bool) -> List[Dict]:
         {
             "name": "actions",
             "cmd": [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", s["action_port"]],
-            "env": {"SANIC_HOST": s["action_host"]},
+            "env": {"SANIC_HOST": s["action_host"], "ACTIONS_WARMUP": "1"},
             "ready": f"http://127.0.0.1:{s['action_port']}/health",
         },
         {

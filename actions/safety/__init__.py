@@ -3,6 +3,7 @@
 See ``detector.py``; patterns and wording live in ``content/safety.yml``.
 """
 from actions.safety.detector import (
+    DEFAULT_SPEC_PATH,
     INTENT_BY_KIND,
     KINDS,
     SafetyDetector,
@@ -15,6 +16,7 @@ from actions.safety.detector import (
 )
 
 __all__ = [
+    "DEFAULT_SPEC_PATH",
     "INTENT_BY_KIND",
     "KINDS",
     "SafetyDetector",

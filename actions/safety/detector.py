@@ -4,6 +4,13 @@ Patterns and wording live in ``content/safety.yml`` so staff can review them;
 this module only normalises text, compiles the patterns once and matches them.
 It imports nothing from Rasa.
 
+Interface:
+    get_detector(path=None) -> SafetyDetector   cached; reloads when the file changes
+    SafetyDetector(spec).detect(text) -> SafetyResult | None
+    SafetyResult: kind, category, message (template), matches, intent
+    load_spec(path=None) -> dict;  validate_spec(spec) -> [(field path, problem)]
+    normalise(text) -> str
+
 Priority when several kinds match one message:
 crisis > emergency > pain_idiom > medical_advice.
 
@@ -11,6 +18,7 @@ Message text is never logged here: only file paths, field paths and counts.
 """
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import os
@@ -133,7 +141,9 @@ def normalise(text: Any) -> str:
     """
     if text is None:
         return ""
-    if not isinstance(text, str):
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8", "replace")
+    elif not isinstance(text, str):
         text = str(text)
     if "&" in text:
         text = html.unescape(text)
@@ -159,7 +169,7 @@ def load_spec(path: Optional[PathLike] = None) -> Dict[str, Any]:
     """Read safety.yml (or ``path``) and return its data. Does not validate."""
     p = Path(path) if path is not None else DEFAULT_SPEC_PATH
     with open(p, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data if data is not None else {}
 
 
@@ -259,7 +269,8 @@ def _has_capital(items: Any) -> bool:
 # Prefilter: words a pattern cannot match without
 # --------------------------------------------------------------------------- #
 # Python's regex engine tries every pattern at every position of a message, so
-# ~350 patterns over a 20,000-character paste would take tens of milliseconds.
+# a few hundred patterns over a 20,000-character paste would take tens of
+# milliseconds.
 # Once per pattern we therefore work out, from its parsed form, sets of whole
 # words such that any match contains a word from EVERY set ("anchors"), and
 # how far a match can reach. A message lacking a set's words is skipped; in a
@@ -278,7 +289,7 @@ _COMMON_WORDS = frozenset(
     pain feet foot treatment nerve nerves neuropathy doctor therapy stem cells burning
     numbness tingling""".split())
 _SHORT_TEXT = 1500  # below this many characters, windows are not worth it
-_MAX_WINDOWS = 100000  # above this many anchor words, one pass is cheaper than windows
+_MAX_WINDOWS = 40  # above this many anchor words, one pass is cheaper than windows
 _Exact = Optional[frozenset]
 
 
@@ -533,10 +544,7 @@ def _reach(items: Any) -> Tuple[int, int]:
 class _Need:
     words: frozenset  # whole words: checked against the message's set of words
     others: Tuple[str, ...]  # other needles: checked with a substring search
-
-    @property
-    def needles(self) -> Tuple[str, ...]:
-        return tuple(f" {w} " for w in sorted(self.words)) + self.others
+    needles: Tuple[str, ...]  # all of them as they appear in " " + text + " "
 
 
 @dataclass(frozen=True)
@@ -548,9 +556,8 @@ class _Prefilter:
     at_end: bool  # pattern ends with $: every match ends at the end of the text
 
 
-def _prefilter(pattern: str) -> _Prefilter:
+def _prefilter(parsed: Any) -> _Prefilter:
     try:
-        parsed = _sre_parse.parse(pattern)
         sets = set(_anchor_sets(parsed))
         fixed, unbounded = _reach(parsed)
         items = list(parsed)
@@ -565,28 +572,35 @@ def _prefilter(pattern: str) -> _Prefilter:
                           if nd.startswith(" ") and nd.endswith(" ") and len(nd) > 2)
         others = tuple(sorted(nd for nd in needles if not (
             nd.startswith(" ") and nd.endswith(" ") and len(nd) > 2)))
-        needs.append(_Need(words, others))
+        needs.append(_Need(words, others, tuple(f" {w} " for w in sorted(words)) + others))
     needs.sort(key=lambda nd: (len(nd.others), len(nd.words)))  # set checks are the cheapest
     return _Prefilter(tuple(needs), fixed, unbounded, at_start, at_end)
 
 
 def _compile_problem(pattern: str) -> Optional[str]:
     """Return a plain description of what is wrong with ``pattern`` (or None)."""
+    return _analyse(pattern)[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def _analyse(pattern: str) -> Tuple[Optional[str], Any, Optional["re.Pattern[str]"]]:
+    """(problem or None, parse tree, compiled), cached: a reload after a small
+    edit then only recompiles the patterns that changed."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            re.compile(pattern)
             parsed = _sre_parse.parse(pattern)
+            compiled = re.compile(pattern)
     except (re.error, Warning, RecursionError, OverflowError) as exc:
-        return f"bad regex: {exc}"
+        return f"bad regex: {exc}", None, None
     if _has_capital(parsed):
-        return "write patterns in small letters: text is lowercased before matching"
+        return "write patterns in small letters: text is lowercased before matching", None, None
     problems = _shape_problems(parsed)
     if problems:
-        return problems[0]
+        return problems[0], None, None
     if parsed.getwidth()[0] == 0:
-        return "pattern can match empty text, so it would flag every message"
-    return None
+        return "pattern can match empty text, so it would flag every message", None, None
+    return None, parsed, compiled
 
 
 def _expand(pattern: str, word_lists: Dict[str, str]) -> Tuple[str, List[str]]:
@@ -698,6 +712,8 @@ def _structure_errors(spec: Any) -> Tuple[List[Tuple[str, str]], Dict[str, str]]
             errors.append((kind, "must be a mapping with: " + ", ".join(SECTION_KEYS)))
             continue
         errors += _unknown_keys(section, SECTION_KEYS, kind)
+        if not isinstance(section.get("description", ""), str):
+            errors.append((f"{kind}.description", "must be text"))
         default_msg = section.get("message")
         if default_msg is not None:
             errors += _check_message(default_msg, f"{kind}.message", kind)
@@ -748,6 +764,8 @@ def _structure_errors(spec: Any) -> Tuple[List[Tuple[str, str]], Dict[str, str]]
             examples = cat.get("examples", [])
             if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
                 errors.append((f"{cpath}.examples", "must be a list of example messages"))
+            if not isinstance(cat.get("description", ""), str):
+                errors.append((f"{cpath}.description", "must be text"))
     return errors, lists
 
 
@@ -761,18 +779,7 @@ def validate_spec(spec: Any) -> List[Tuple[str, str]]:
     errors, lists = _structure_errors(spec)
     if errors:
         return errors
-    detector = SafetyDetector(spec, _word_lists=lists)
-    for kind in KINDS:
-        for ci, cat in enumerate(spec[kind]["categories"]):
-            for ei, example in enumerate(cat.get("examples", []) or []):
-                res = detector.detect(example)
-                path = f"{kind}.categories[{ci}].examples[{ei}]"
-                if res is None:
-                    errors.append((path, "example is not detected by any pattern"))
-                elif (res.kind, res.category) != (kind, cat["id"]):
-                    errors.append((path, f"example is detected as {res.kind}/{res.category}, "
-                                         f"expected {kind}/{cat['id']}"))
-    return errors
+    return SafetyDetector._unchecked(spec, lists).example_errors(spec)
 
 
 # --------------------------------------------------------------------------- #
@@ -831,6 +838,12 @@ def _finder(parsed: Any) -> Optional["re.Pattern[str]"]:
     return re.compile("|".join(alts))
 
 
+@functools.lru_cache(maxsize=4096)
+def _pattern(expanded: str) -> _Pattern:
+    _, parsed, regex = _analyse(expanded)
+    return _Pattern(regex, _prefilter(parsed), _finder(parsed))
+
+
 @dataclass(frozen=True)
 class _Rule:
     kind: str
@@ -843,24 +856,32 @@ class SafetyDetector:
     """Matches normalised text against the compiled safety patterns.
 
     Build it from a spec dict (``load_spec()``); it raises ``SafetySpecError``
-    when the spec is invalid. Patterns are compiled once, here.
+    when the spec is invalid (the same checks as ``validate_spec``). Patterns
+    are compiled once, here; ``detect`` is thread-safe.
     """
 
-    def __init__(self, spec: Dict[str, Any], *, _word_lists: Optional[Dict[str, str]] = None) -> None:
-        if _word_lists is None:
-            errors = validate_spec(spec)
-            if errors:
-                raise SafetySpecError(errors)
-            _, _word_lists = _structure_errors(spec)
+    def __init__(self, spec: Dict[str, Any]) -> None:
+        errors, lists = _structure_errors(spec)
+        if errors:
+            raise SafetySpecError(errors)
+        self._build(spec, lists)
+        errors = self.example_errors(spec)
+        if errors:
+            raise SafetySpecError(errors)
+
+    @classmethod
+    def _unchecked(cls, spec: Dict[str, Any], lists: Dict[str, str]) -> "SafetyDetector":
+        """A detector from a spec whose structure is known to be valid (examples unchecked)."""
+        self = cls.__new__(cls)
+        self._build(spec, lists)
+        return self
+
+    def _build(self, spec: Dict[str, Any], lists: Dict[str, str]) -> None:
         rules: List[_Rule] = []
         for kind in KINDS:
             section = spec[kind]
             for cat in section["categories"]:
-                pats = []
-                for p in cat["patterns"]:
-                    expanded = _expand(p, _word_lists)[0]
-                    pre = _prefilter(expanded)
-                    pats.append(_Pattern(re.compile(expanded), pre, _finder(_sre_parse.parse(expanded))))
+                pats = [_pattern(_expand(p, lists)[0]) for p in cat["patterns"]]
                 rules.append(_Rule(
                     kind=kind,
                     category=cat["id"],
@@ -869,6 +890,21 @@ class SafetyDetector:
                 ))
         self._rules: Tuple[_Rule, ...] = tuple(rules)
         self.version = spec.get("version")
+
+    def example_errors(self, spec: Dict[str, Any]) -> List[Tuple[str, str]]:
+        """Each category's ``examples`` must be detected as that very category."""
+        errors: List[Tuple[str, str]] = []
+        for kind in KINDS:
+            for ci, cat in enumerate(spec[kind]["categories"]):
+                for ei, example in enumerate(cat.get("examples", []) or []):
+                    res = self.detect(example)
+                    path = f"{kind}.categories[{ci}].examples[{ei}]"
+                    if res is None:
+                        errors.append((path, "example is not detected by any pattern"))
+                    elif (res.kind, res.category) != (kind, cat["id"]):
+                        errors.append((path, f"example is detected as {res.kind}/{res.category}, "
+                                             f"expected {kind}/{cat['id']}"))
+        return errors
 
     @property
     def categories(self) -> List[Tuple[str, str]]:
@@ -1030,11 +1066,7 @@ def get_detector(path: Optional[PathLike] = None) -> SafetyDetector:
         if entry is not None and entry.stamp == stamp:
             return entry.detector
         try:
-            spec = load_spec(p)
-            errors = validate_spec(spec)
-            if errors:
-                raise SafetySpecError(errors)
-            detector = SafetyDetector(spec, _word_lists=_structure_errors(spec)[1])
+            detector = SafetyDetector(load_spec(p))
         except (SafetySpecError, OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
             if entry is None:
                 raise

@@ -319,7 +319,7 @@ class FakeStack:
         if self.fake and self.fake.poll() is None:
             self.fake.terminate()
             try:
-                self.fake.wait(timeout=10)
+                self.fake.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self.fake.kill()
                 self.fake.wait()

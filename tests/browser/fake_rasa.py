@@ -123,7 +123,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5099)
     args = parser.parse_args()
-    web.run_app(build_app(), host=args.host, port=args.port, print=None, access_log=None)
+    web.run_app(build_app(), host=args.host, port=args.port, print=None, access_log=None, shutdown_timeout=1.0)
 
 
 if __name__ == "__main__":

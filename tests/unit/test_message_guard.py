@@ -80,7 +80,7 @@ def test_an_unsure_learned_alarm_without_a_lexicon_match_is_demoted() -> None:
 
 
 def test_a_very_unsure_learned_alarm_becomes_the_honest_fallback() -> None:
-    message = _msg("zzz qqq", [{"name": "crisis", "confidence": 0.4}, {"name": "greet", "confidence": 0.1}])
+    message = _msg("zzz qqq", [{"name": "emergency", "confidence": 0.4}, {"name": "greet", "confidence": 0.1}])
     MessageGuard({"max_chars": 1000}).process([message])
     assert message.get("intent")["name"] == "nlu_fallback"
 
