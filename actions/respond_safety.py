@@ -17,6 +17,8 @@ from actions.replies import latest_intent, prescreen_reset_events
 from actions.safety.detector import get_detector
 
 ENDS_PRESCREEN = {"crisis", "emergency"}
+# "Should I get this?" cannot be answered here; the pre-screen is the next step.
+OFFER_PRESCREEN = {"personal_recommendation"}
 KIND_BY_INTENT = {
     "crisis": "crisis",
     "emergency": "emergency",
@@ -40,14 +42,18 @@ class ActionRespondSafety(Action):
         text = (tracker.latest_message or {}).get("text") or ""
         result = detector.detect(text)
         if result is not None:
-            kind, template = result.kind, result.message
+            kind, category, template = result.kind, result.category, result.message
         else:
             # The classifier recognised the request but no pattern matched:
             # answer with the first category of that kind (the general one).
             kind = KIND_BY_INTENT.get(latest_intent(tracker), "medical_advice")
             category = next(c for k, c in detector.categories if k == kind)
             template = detector.message_for(kind, category)
-        dispatcher.utter_message(text=get_content().render(template))
+        content = get_content()
+        buttons = []
+        if category in OFFER_PRESCREEN and (tracker.active_loop or {}).get("name") != "prescreen_form":
+            buttons = content.buttons(content.message("prescreen_offer").get("buttons"))
+        dispatcher.utter_message(text=content.render(template), buttons=buttons)
         if kind in ENDS_PRESCREEN and (tracker.active_loop or {}).get("name") == "prescreen_form":
             return [ActiveLoop(None), SlotSet("requested_slot", None)] + prescreen_reset_events(domain)
         return []
