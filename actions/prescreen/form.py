@@ -62,17 +62,25 @@ def returning_from_interruption(tracker: Tracker) -> bool:
     return any(e.get("event") == "action" and e.get("name") not in own for e in _events_since_last_user(tracker))
 
 
-def opening_texts(tracker: Tracker) -> List[str]:
-    """Visitor messages since the pre-screen started (facts volunteered before consent)."""
+def opening_texts(tracker: Tracker, lookback: int = 3) -> List[str]:
+    """Visitor messages that may hold facts volunteered before consent.
+
+    The last few messages before the pre-screen started (the one that started
+    it, and e.g. "I've had diabetic neuropathy for five years" just before),
+    but nothing from an earlier pre-screen, plus those since it started.
+    """
     events = tracker.events or []
     start = max(
         (i for i, e in enumerate(events) if e.get("event") == "active_loop" and e.get("name") == FORM),
         default=len(events),
     )
-    # the message that started the form comes just before its activation
-    before = [e for e in events[:start] if e.get("event") == "user"]
-    texts = [before[-1].get("text")] if before else []
-    texts += [e.get("text") for e in events[start:] if e.get("event") == "user"]
+    since = max(
+        (i for i, e in enumerate(events[:start])
+         if (e.get("event") == "active_loop" and not e.get("name")) or e.get("event") == "session_started"),
+        default=-1,
+    )
+    before = [e for e in events[since + 1:start] if e.get("event") == "user"][-lookback:]
+    texts = [e.get("text") for e in before + [e for e in events[start:] if e.get("event") == "user"]]
     return [t for t in texts if isinstance(t, str) and not t.startswith("/")]
 
 

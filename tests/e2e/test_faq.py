@@ -67,4 +67,6 @@ def test_fda_answer_links_to_the_fda(visitor: Visitor) -> None:
     visitor.say("is it FDA approved?")
     urls = [b.get("url", "") for b in visitor.buttons()]
     assert any(u.startswith("https://www.fda.gov/") for u in urls)
-    assert not re.search(r"\bis fda.approved\b", visitor.text(visitor.last), re.I)
+    text = visitor.text(visitor.last)
+    assert re.search(r"\bno\b[^.]{0,60}\bfda.approved", text, re.I)
+    assert not re.search(r"\b(it|this|msc|the (treatment|therapy)) is fda.approved", text, re.I)

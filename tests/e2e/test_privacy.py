@@ -42,13 +42,15 @@ def test_health_answers_and_message_text_never_reach_the_logs(visitor: Visitor) 
 
 
 def test_retention_erases_idle_conversations(visitor: Visitor, tmp_path) -> None:
-    import shutil
-
     from stores.retention import purge
 
     visitor.say("hello")
     copy = tmp_path / "tracker.db"
-    shutil.copy(TRACKER_DB, copy)
+    live = sqlite3.connect(TRACKER_DB)  # the backup API also copies what is still in the WAL
+    backup = sqlite3.connect(copy)
+    live.backup(backup)
+    live.close()
+    backup.close()
     con = sqlite3.connect(copy)
     con.execute("UPDATE events SET timestamp = timestamp - 40 * 86400 WHERE sender_id = ?", (visitor.sender,))
     con.commit()

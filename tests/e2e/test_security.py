@@ -108,8 +108,12 @@ def api_server(server: str, tmp_path_factory):
            "RASA_HOST": "127.0.0.1", "TRACKER_DB": str(run_dir / "tracker.db"), "RUN_DIR": str(run_dir)}
     from scripts import servers
 
-    cmd = servers.rasa_command({**servers.settings(), "rasa_port": str(port), "rasa_host": "127.0.0.1",
-                                "model": model})
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, {"RASA_ENABLE_API": "1", "RASA_AUTH_TOKEN": token}):
+        cmd = servers.rasa_command({**servers.settings(), "rasa_port": str(port), "rasa_host": "127.0.0.1",
+                                    "model": model})
+    assert "--enable-api" in cmd and "--auth-token" in cmd
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{servers.settings()['action_port']}/webhook"
     log = open(run_dir / "rasa.log", "wb")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -120,3 +120,27 @@ async def test_submit_never_gives_a_verdict_and_clears_answers() -> None:
     assert any(b.get("url") for m in dispatcher.messages for b in m.get("buttons", []))
     assert all(e["value"] is None for e in events if e["event"] == "slot")
     assert {e["name"] for e in events if e["event"] == "slot"} >= set(answers)
+
+
+async def test_facts_from_a_message_just_before_the_prescreen_are_used_after_consent() -> None:
+    events = [
+        {"event": "user", "text": "I've had diabetic neuropathy for five years", "parse_data": {"intent": {"name": "inform"}}},
+        {"event": "action", "name": "action_reply"},
+        {"event": "user", "text": "/start_prescreen", "parse_data": {"intent": {"name": "start_prescreen"}}},
+    ]
+    t = tracker({"requested_slot": "ps_consent"}, "yes", "affirm", opening="hello")
+    t.events = events + t.events[1:]
+    sets, _ = await validate(t)
+    assert sets["ps_type"] == "diabetic" and sets["ps_duration"] == 5.0
+
+
+async def test_answers_from_an_earlier_prescreen_are_not_reused() -> None:
+    events = [
+        {"event": "user", "text": "my a1c was 11", "parse_data": {"intent": {"name": "inform"}}},
+        {"event": "active_loop", "name": None},
+        {"event": "user", "text": "am I a candidate?", "parse_data": {"intent": {"name": "start_prescreen"}}},
+    ]
+    t = tracker({"requested_slot": "ps_consent"}, "yes", "affirm", opening="hello")
+    t.events = events + t.events[1:]
+    sets, _ = await validate(t)
+    assert "ps_a1c" not in sets
