@@ -32,7 +32,11 @@ WEB_STAMP := web/node_modules/.installed
 CHROMIUM ?= /usr/bin/chromium
 
 # Python 3.10 (Rasa 3.6 needs 3.8-3.10): PYTHON310=..., python3.10 on PATH, or pyenv.
-PYTHON310 ?= $(shell command -v python3.10 2>/dev/null || { command -v pyenv >/dev/null 2>&1 && v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.[0-9]+)?$$' | tail -1) && [ -n "$$v" ] && echo "$$(pyenv root)/versions/$$v/bin/python3.10"; })
+# Each candidate must really run 3.10 (a pyenv shim answers `command -v` but may not).
+PYTHON310 ?= $(shell for c in "$$(command -v python3.10 2>/dev/null)" \
+	  $$(command -v pyenv >/dev/null 2>&1 && for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.10(\.[0-9]+)?$$' | sort -V -r); do echo "$$(pyenv root)/versions/$$v/bin/python3.10"; done) \
+	  /usr/bin/python3.10 /usr/local/bin/python3.10; do \
+	  [ -n "$$c" ] && [ -x "$$c" ] && "$$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo "$$c"; break; }; done)
 
 # The model is named by a hash of what training reads, so `make train` retrains
 # only when config.yml, domain.yml or data/ changed (content/ edits need none).
