@@ -143,7 +143,7 @@ validate: venv
 	$(RASA) data validate --quiet --fail-on-warnings
 
 test-unit: venv
-	$(PY) -m pytest -q tests --ignore=tests/e2e --ignore=tests/browser
+	$(PY) -m pytest -q -s tests --ignore=tests/e2e --ignore=tests/browser  # -s: the suites print their measured figures
 
 test-stories: train
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out var/results/core --quiet

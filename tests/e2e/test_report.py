@@ -1,0 +1,28 @@
+"""`make report` on the tracker store that a real test conversation filled."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+from tests.e2e.conftest import ROOT, TRACKER_DB, Visitor
+
+
+def test_report_lists_unanswered_messages_masked(visitor: Visitor, tmp_path) -> None:
+    tag = uuid.uuid4().hex[:6]
+    visitor.say(f"zorblax quantum {tag} my email is jane.doe@example.com and phone 555-123-4567")
+    visitor.say(f"zorblax quantum {tag} my name is Margaret and my zip is 90210")
+    visitor.say("who won the game last night?")
+    visitor.say("how many sessions are needed?")
+    out_csv = tmp_path / "unanswered.csv"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "report.py"), "--db", str(TRACKER_DB), "--csv", str(out_csv)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    report = result.stdout + out_csv.read_text()
+    assert tag in report  # the unanswered messages are listed ...
+    for secret in ("jane.doe@example.com", "555-123-4567", "Margaret", "90210"):
+        assert secret not in report  # ... with personal details masked
+    assert "[email]" in report and "[name]" in report
+    assert "faq_sessions" in report or "sessions" in report  # most-asked topics
