@@ -61,10 +61,10 @@ def _install_event_lookup() -> None:
 
     def resolve_by_type(type_name: Text, default: Any = None) -> Any:
         cls = by_name.get(type_name)
-        if cls is None:
-            cls = original(type_name, None)
-            if cls is None:
-                return original(type_name, default)
+        if cls is not None:
+            return cls
+        cls = original(type_name, default)  # unknown names: Rasa's own default or error
+        if cls is not None and getattr(cls, "type_name", None) == type_name:
             by_name[type_name] = cls
         return cls
 
