@@ -24,6 +24,10 @@ CONSENT = "ps_consent"
 
 # Messages that leave the form: the rules for these intents take over.
 EXIT_INTENTS = {"crisis", "emergency", "stop", "start_over", "forget_me", "goodbye"}
+# Safety always leaves at once; a learned "stop" or "forget me" must be fairly
+# sure, or a stray answer could end the pre-screen (or erase the conversation).
+ALWAYS_EXIT = {"crisis", "emergency"}
+EXIT_MIN_CONFIDENCE = 0.5
 # Questions and remarks that are answered, after which the form asks again.
 INTERRUPT_INTENTS = {
     "greet", "thank", "bot_challenge", "ask_human", "ask_help", "ask_recall", "out_of_scope",
@@ -102,7 +106,8 @@ class ValidatePrescreenForm(FormValidationAction):
             return [SlotSet(REQUESTED_SLOT, requested or next_slot(answers, spec))]
 
         intent = latest_intent(tracker)
-        if intent in EXIT_INTENTS:
+        confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
+        if intent in ALWAYS_EXIT or (intent in EXIT_INTENTS and confidence >= EXIT_MIN_CONFIDENCE):
             return []  # reject: the rules for crisis, stop, start over, ... take over
 
         text = (tracker.latest_message or {}).get("text") or ""

@@ -144,3 +144,10 @@ async def test_answers_from_an_earlier_prescreen_are_not_reused() -> None:
     t.events = events + t.events[1:]
     sets, _ = await validate(t)
     assert "ps_a1c" not in sets
+
+
+async def test_an_unsure_stop_does_not_end_the_prescreen() -> None:
+    t = tracker({"requested_slot": "ps_a1c", "ps_consent": "yes", "ps_type": "diabetic"}, "qwertyuiop", "stop")
+    t.latest_message["intent"]["confidence"] = 0.33
+    sets, messages = await validate(t)
+    assert sets == {"ps_a1c": None, "requested_slot": "ps_a1c"} and messages
