@@ -26,7 +26,6 @@ INTENT_MESSAGES: Dict[str, str] = {
     "empty_message": "empty_message",
     "message_too_long": "message_too_long",
     "ask_recall": "recall_refusal",
-    "inform": "prescreen_offer",
 }
 ERASE_SLOT = "erase_conversation"
 

@@ -24,7 +24,7 @@ def main() -> int:
     errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
     accuracy = report["accuracy"]
     n = int(report["weighted avg"]["support"])
-    print(f"held-out intent accuracy: {accuracy:.3f} on {n} messages "
+    print(f"intent accuracy: {accuracy:.3f} on {n} messages "
           f"(macro F1 {report['macro avg']['f1-score']:.3f}, weighted F1 {report['weighted avg']['f1-score']:.3f})")
     weak = sorted(
         ((k, v) for k, v in report.items() if isinstance(v, dict) and "f1-score" in v and k not in

@@ -173,7 +173,7 @@ class AskPrescreenQuestion(Action):
         This is general information about what the visitor said, not a verdict:
         the pre-screen and the clinic's team still decide nothing here.
         """
-        if tracker.get_slot(CONSENT) is not None or latest_intent(tracker) != "start_prescreen":
+        if tracker.get_slot(CONSENT) is not None or latest_intent(tracker) not in ("start_prescreen", "inform"):
             return
         text = (tracker.latest_message or {}).get("text") or ""
         facts = extract.extract_facts(text, today=date.today())

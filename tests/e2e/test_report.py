@@ -9,9 +9,9 @@ from tests.e2e.conftest import ROOT, TRACKER_DB, Visitor
 
 
 def test_report_lists_unanswered_messages_masked(visitor: Visitor, tmp_path) -> None:
-    tag = uuid.uuid4().hex[:6]
-    visitor.say(f"zorblax quantum {tag} my email is jane.doe@example.com and phone 555-123-4567")
-    visitor.say(f"zorblax quantum {tag} my name is Margaret and my zip is 90210")
+    tag = "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:8])  # letters only
+    visitor.say(f"what will the weather be like in {tag} tomorrow? my email is jane.doe@example.com, phone 555-123-4567")
+    visitor.say(f"my name is Margaret, who won the football game in {tag} yesterday? my zip is 90210")
     visitor.say("who won the game last night?")
     visitor.say("how many sessions are needed?")
     out_csv = tmp_path / "unanswered.csv"
