@@ -1,7 +1,6 @@
 """scripts/preview.py: topic/message rendering, parse summaries, and the no-model message."""
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -14,15 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "preview.py"
 
 
-def _load_preview() -> Any:
-    spec = importlib.util.spec_from_file_location("content_preview_script", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-preview = _load_preview()
+from scripts import preview as preview  # noqa: E402  (scripts/ is a package)
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import datetime as dt
-import importlib.util
 import os
 import sqlite3
 import subprocess
@@ -18,15 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "report.py"
 
 
-def _load_report() -> Any:
-    spec = importlib.util.spec_from_file_location("unanswered_report_script", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-report = _load_report()
+from scripts import report as report  # noqa: E402  (scripts/ is a package)
 
 DAY = dt.datetime(2025, 3, 10, 12, 0)
 OLD = dt.datetime(2025, 1, 5, 9, 0)
