@@ -46,8 +46,8 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         host: Any = None,
         cache_size: int = 2000,
         cache_idle_seconds: float = 1800,
-        compact_at: int = 120,
-        keep_events: int = 40,
+        compact_at: int = 60,
+        keep_events: int = 24,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("dialect", "sqlite")
