@@ -1014,6 +1014,23 @@ class _Checker:
                              f"has no topic in {self.file_label('faq')} (no topic with id '{name[4:]}')"
                              f"{_suggest(name[4:], sorted(self.topic_ids))}", where=f"intent {name}")
 
+    def check_dialogue_links(self) -> None:
+        """Every topic's intent must be in domain.yml and answered by a rule."""
+        if self.topic_ids is None or self.data_dir is None or self.nlu is None:
+            return
+        domain = _intent_names(self.data_dir.parent / "domain.yml", "intents")
+        rules = set()
+        for path in sorted((self.data_dir / "rules").glob("*.yml")) if (self.data_dir / "rules").is_dir() else []:
+            rules |= _intent_names(path, "rules") or set()
+        for i, topic_id in sorted(self.topic_index.items()):
+            name = f"faq_{topic_id}"
+            if domain is not None and name not in domain:
+                self.add("faq", f"topics[{i}].id", f"intent {name} is not listed under intents in domain.yml; "
+                                                   "add it, then run make train")
+            if rules and name not in rules:
+                self.add("faq", f"topics[{i}].id", f"no rule answers {name}: add '- intent: {name}' to the FAQ "
+                                                   "rule in data/rules/faq.yml, then run make train")
+
     def report_duplicate_keys(self) -> None:
         for stem, doc in self.docs.items():
             for dup_path, line, first in doc.duplicate_keys:
@@ -1035,6 +1052,7 @@ class _Checker:
             self.nlu = None
         self.guarded("faq", self.check_faq)
         self.guarded("faq", self.check_nlu_links)
+        self.guarded("faq", self.check_dialogue_links)
         self.guarded("messages", self.check_messages)
         for stem in ("prescreen", "safety"):
             self.guarded(stem, lambda: self.check_owned_file(stem))
@@ -1074,6 +1092,35 @@ def _walk_key(data: Any, wanted: str, path: str = "", _depth: int = 0) -> Iterat
     elif isinstance(data, list):
         for i, v in enumerate(data):
             yield from _walk_key(v, wanted, join_path(path, i), _depth + 1)
+
+
+def _intent_names(path: Path, section: str) -> Optional[set]:
+    """Intent names listed in domain.yml (`intents`) or used in a rules file (`rules`)."""
+    try:
+        data = yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if section == "intents":
+        names = set()
+        for item in data.get("intents") or []:
+            names.add(next(iter(item)) if isinstance(item, dict) and item else str(item))
+        return names
+    found: set = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("intent"), str):
+                found.add(node["intent"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data.get("rules") or [])
+    return found
 
 
 def _nlu_intents(path: Path, label: str) -> List[Any]:

@@ -330,3 +330,23 @@ def _timed(fn: Callable[[], Any]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def test_a_topic_missing_from_the_domain_or_the_faq_rule_is_reported(tmp_path) -> None:
+    """Runs on a copy of the real project: drop one FAQ intent from domain.yml and the rule."""
+    import shutil
+
+    from actions.content_check import validate_dir
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("content", "data"):
+        shutil.copytree(root / name, tmp_path / name)
+    domain = (root / "domain.yml").read_text().replace("  - faq_cost\n", "")
+    (tmp_path / "domain.yml").write_text(domain)
+    rules = tmp_path / "data" / "rules" / "faq.yml"
+    rules.write_text(rules.read_text().replace("    - intent: faq_cost\n", ""))
+    report = validate_dir(tmp_path / "content", tmp_path / "data")
+    messages = [str(p) for p in report.problems if p.severity == "error"]
+    assert any("faq_cost is not listed under intents in domain.yml" in m for m in messages)
+    assert any("no rule answers faq_cost" in m for m in messages)
+    assert all("faq.yml:" in m for m in messages if "faq_cost" in m)
