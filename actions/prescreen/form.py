@@ -112,7 +112,7 @@ class ValidatePrescreenForm(FormValidationAction):
 
         text = (tracker.latest_message or {}).get("text") or ""
         today = date.today()
-        parsed = extract.parse_answer(requested, text, today=today)
+        parsed = extract.parse_answer(requested, text, today=today, spec=spec)
         updates: Dict[str, Any] = {}
         if parsed.status == "ok":
             updates[requested] = parsed.value
