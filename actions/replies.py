@@ -56,9 +56,19 @@ class ActionDefaultFallback(Action):
         return []
 
 
+def prescreen_slots(domain: Dict[Text, Any]) -> List[str]:
+    """The pre-screen's answer slots (named ps_*)."""
+    return [slot for slot in domain.get("slots", {}) if slot.startswith("ps_")]
+
+
 def prescreen_reset_events(domain: Dict[Text, Any]) -> List[EventType]:
     """Clear every pre-screen answer (health data is not kept longer than needed)."""
-    return [SlotSet(slot, None) for slot in domain.get("slots", {}) if slot.startswith("ps_")]
+    return [SlotSet(slot, None) for slot in prescreen_slots(domain)]
+
+
+def leave_prescreen_events(domain: Dict[Text, Any]) -> List[EventType]:
+    """End an active pre-screen and forget its answers."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None)] + prescreen_reset_events(domain)
 
 
 class ActionStartOver(Action):

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import CONTENT_DIR, get_content
-from actions.replies import latest_intent, prescreen_reset_events
+from actions.replies import latest_intent, leave_prescreen_events
 from actions.safety.detector import get_detector
 
 ENDS_PRESCREEN = {"crisis", "emergency"}
@@ -55,5 +55,5 @@ class ActionRespondSafety(Action):
             buttons = content.buttons(content.message("prescreen_offer").get("buttons"))
         dispatcher.utter_message(text=content.render(template), buttons=buttons)
         if kind in ENDS_PRESCREEN and (tracker.active_loop or {}).get("name") == "prescreen_form":
-            return [ActiveLoop(None), SlotSet("requested_slot", None)] + prescreen_reset_events(domain)
+            return leave_prescreen_events(domain)
         return []

@@ -11,7 +11,7 @@ import components.speedups  # noqa: F401  (validates action responses with a pre
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict, Text
+from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 

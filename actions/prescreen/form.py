@@ -11,12 +11,12 @@ from datetime import date
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Content, get_content, reply
 from actions.prescreen import criteria, extract
-from actions.replies import latest_intent, prescreen_reset_events
+from actions.replies import latest_intent, leave_prescreen_events, prescreen_reset_events, prescreen_slots
 
 FORM = "prescreen_form"
 REQUESTED_SLOT = "requested_slot"
@@ -33,10 +33,6 @@ INTERRUPT_INTENTS = {
     "greet", "thank", "bot_challenge", "ask_human", "ask_help", "ask_recall", "out_of_scope",
     "pain_idiom", "ask_medical_advice", "non_english", "empty_message", "message_too_long",
 }
-
-
-def prescreen_slots(domain: Dict[Text, Any]) -> List[str]:
-    return [s for s in domain.get("slots", {}) if s.startswith("ps_")]
 
 
 def answers_from(tracker: Tracker, slots: List[str]) -> Dict[str, Any]:
@@ -249,7 +245,7 @@ class ActionStop(Action):
         content = get_content()
         if (tracker.active_loop or {}).get("name") == FORM:
             dispatcher.utter_message(text=content.render((content.prescreen.get("cancelled") or {}).get("text")))
-            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)] + prescreen_reset_events(domain)
+            return leave_prescreen_events(domain)
         reply(dispatcher, content, "help")
         return []
 
