@@ -24,6 +24,14 @@ FALLBACK_TEXT = (
 )  # used only if content/ itself cannot be read
 
 
+def close_sessions_at_stop(blueprint: Any) -> None:
+    """Close the shared action-server connections when the server stops."""
+
+    @blueprint.listener("after_server_stop")
+    async def _close(*_: Any) -> None:
+        await components.speedups.close_sessions()
+
+
 def allowed_origins() -> list:
     """Browser origins allowed to talk to the server (ALLOWED_ORIGINS, space or comma separated)."""
     raw = os.environ.get("ALLOWED_ORIGINS", "http://localhost:8080 http://127.0.0.1:8080")
