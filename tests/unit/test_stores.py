@@ -137,3 +137,34 @@ async def test_cache_can_be_switched_off(tmp_path) -> None:
     for n in range(5):
         await _turn(store, "visitor-dddd4444", n)
     assert count(db, "visitor-dddd4444") == 15
+
+
+async def test_appended_rows_are_the_rows_rasa_itself_writes(tmp_path) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import BotUttered
+
+    def rows(db) -> list:
+        con = sqlite3.connect(db)
+        try:
+            return con.execute("SELECT sender_id, type_name, timestamp, intent_name, action_name, data "
+                               "FROM events ORDER BY id").fetchall()
+        finally:
+            con.close()
+
+    ours = ErasableSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "ours.db"))
+    rasa = SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    sender = "visitor-eeee5555"
+    for store in (ours, rasa):
+        tracker = store.init_tracker(sender)
+        for n in range(3):
+            tracker.update(UserUttered(f"how many sessions {n}", {"name": "faq_sessions", "confidence": 0.9},
+                                       parse_data={"intent": {"name": "faq_sessions", "confidence": 0.9}},
+                                       timestamp=1000.0 + n))
+            tracker.update(ActionExecuted("action_answer_faq", timestamp=1000.5 + n))
+            tracker.update(BotUttered("An answer.", {"buttons": [{"title": "More", "payload": "/x"}]},
+                                      timestamp=1000.6 + n))
+            tracker.update(ActionExecuted("action_listen", timestamp=1000.7 + n))
+            await store.save(tracker)
+            tracker = await store.retrieve(sender)
+    assert rows(tmp_path / "ours.db") == rows(tmp_path / "rasa.db")
+    assert len(rows(tmp_path / "ours.db")) == 3 * 4
