@@ -24,8 +24,12 @@ FALLBACK_TEXT = (
 )  # used only if content/ itself cannot be read
 
 
-def close_sessions_at_stop(blueprint: Any) -> None:
-    """Close the shared action-server connections when the server stops."""
+def manage_server_lifetime(blueprint: Any) -> None:
+    """Start-up and shut-down work for the Rasa server (see components/speedups.py)."""
+
+    @blueprint.listener("after_server_start")
+    async def _freeze(*_: Any) -> None:
+        components.speedups.freeze_loaded_objects()
 
     @blueprint.listener("after_server_stop")
     async def _close(*_: Any) -> None:

@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 
-from channels.guard import close_sessions_at_stop, handle_guarded, valid_sender
+from channels.guard import manage_server_lifetime, handle_guarded, valid_sender
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class SafeRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("safe_rest_webhook", __name__)
-        close_sessions_at_stop(webhook)
+        manage_server_lifetime(webhook)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -10,7 +10,7 @@ from sanic import Blueprint
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 
-from channels.guard import allowed_origins, close_sessions_at_stop, handle_guarded, valid_sender
+from channels.guard import allowed_origins, manage_server_lifetime, handle_guarded, valid_sender
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class SafeSocketIOInput(SocketIOInput):
             await handle_guarded(on_new_message, message)
 
         blueprint = super().blueprint(guarded)
-        close_sessions_at_stop(blueprint)
+        manage_server_lifetime(blueprint)
         sio = self.sio
         # Rasa creates the server with CORS checks off; engine.io checks the
         # Origin header of every polling and websocket request once this is set.

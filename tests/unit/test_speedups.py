@@ -177,3 +177,27 @@ def test_idle_connections_are_dropped_before_the_action_servers_keep_alive_limit
     asyncio.run(_with_server(check))
 
 
+
+
+def test_objects_loaded_at_start_are_left_out_of_later_collections() -> None:
+    import gc
+
+    try:
+        components.speedups.freeze_loaded_objects()
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()  # new objects are still collected
+    finally:
+        gc.unfreeze()
+
+
+def test_both_channels_freeze_at_start_and_close_connections_at_stop() -> None:
+    from channels.safe_rest import SafeRestInput
+    from channels.safe_socketio import SafeSocketIOInput
+
+    async def on_message(_: Any) -> None:
+        return None
+
+    for channel in (SafeRestInput(), SafeSocketIOInput()):
+        blueprint = channel.blueprint(on_message)
+        events = {listener.event for listener in blueprint._future_listeners}
+        assert {"after_server_start", "after_server_stop"} <= events, type(channel).__name__
