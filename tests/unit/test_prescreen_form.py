@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.prescreen.form import ActionSubmitPrescreen, AskPrescreenQuestion, ValidatePrescreenForm, ASK_ACTIONS
-from tests.unit.helpers import DOMAIN
+from tests.unit.helpers import ACTION_NAMES, DOMAIN
 
 
 def tracker(slots: Dict[str, Any], text: str, intent: str = "inform", active: bool = True,
@@ -96,7 +96,7 @@ async def test_volunteered_facts_fill_other_questions() -> None:
 
 def test_every_question_has_an_ask_action_in_the_domain() -> None:
     names = {a().name() for a in ASK_ACTIONS}
-    assert names <= set(DOMAIN["actions"])
+    assert names <= ACTION_NAMES
     assert {f"action_ask_{s}" for s in DOMAIN["slots"] if s.startswith("ps_")} == names
 
 
