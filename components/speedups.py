@@ -97,6 +97,24 @@ def _install_classifier_layout() -> None:
 
     LogisticRegressionClassifier.load = classmethod(load)
 
+    from scipy.sparse import csr_matrix, hstack, vstack
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+
+    original_create_x = LogisticRegressionClassifier._create_X
+
+    def _create_X(self: Any, messages: List[Any]) -> Any:
+        rows = []
+        for message in messages:
+            sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+            if not sentence or any(not f.is_sparse() for f in sentence):
+                return original_create_x(self, messages)  # dense or missing features: Rasa's own way
+            blocks = [csr_matrix(f.features) for f in sentence]
+            rows.append(blocks[0] if len(blocks) == 1 else hstack(blocks, format="csr"))
+        return vstack(rows, format="csr")
+
+    LogisticRegressionClassifier._create_X = _create_X
+    LogisticRegressionClassifier._rasa_create_X = original_create_x
+
 
 def _install_event_lookup() -> None:
     from rasa.shared.core.events import Event

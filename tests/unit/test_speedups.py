@@ -201,3 +201,36 @@ def test_both_channels_freeze_at_start_and_close_connections_at_stop() -> None:
         blueprint = channel.blueprint(on_message)
         events = {listener.event for listener in blueprint._future_listeners}
         assert {"after_server_start", "after_server_stop"} <= events, type(channel).__name__
+
+
+def test_classifier_input_is_the_matrix_rasa_builds() -> None:
+    import numpy as np
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+    from scipy.sparse import csr_matrix
+
+    rng = np.random.default_rng(7)
+
+    def sparse(rows: int, cols: int) -> Any:
+        return csr_matrix((rng.random((rows, cols)) > 0.7).astype(float))
+
+    def message(with_dense: bool = False) -> Message:
+        m = Message(data={TEXT: "how many sessions"})
+        m.add_features(Features(sparse(3, 5), "sequence", TEXT, "regex"))
+        m.add_features(Features(sparse(1, 5), "sentence", TEXT, "regex"))
+        m.add_features(Features(sparse(3, 40), "sequence", TEXT, "words"))
+        m.add_features(Features(sparse(1, 40), "sentence", TEXT, "words"))
+        m.add_features(Features(sparse(1, 90), "sentence", TEXT, "chars"))
+        m.add_features(Features(sparse(1, 7), "sentence", "intent", "other attribute"))
+        if with_dense:
+            m.add_features(Features(rng.random((1, 4)), "sentence", TEXT, "dense"))
+        return m
+
+    classifier = LogisticRegressionClassifier.__new__(LogisticRegressionClassifier)
+    for messages in ([message()], [message() for _ in range(4)], [message(True), message(True)]):
+        ours = classifier._create_X(messages)
+        theirs = LogisticRegressionClassifier._rasa_create_X(classifier, messages)
+        assert ours.shape == theirs.shape
+        assert (csr_matrix(ours) != csr_matrix(theirs)).nnz == 0
