@@ -44,6 +44,9 @@ tracker store. See README, Benchmarks, for the numbers before and after.
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple
+import logging
+
+logger = logging.getLogger(__name__)
 
 _installed = False
 
@@ -110,7 +113,7 @@ def _install_classifier_layout() -> None:
                 return original_create_x(self, messages)  # dense or missing features: Rasa's own way
             blocks = [csr_matrix(f.features) for f in sentence]
             rows.append(blocks[0] if len(blocks) == 1 else hstack(blocks, format="csr"))
-        return vstack(rows, format="csr")
+        return vstack(rows, format="csr").astype(np.float64)  # Rasa's matrix is float64 too
 
     LogisticRegressionClassifier._create_X = _create_X
     LogisticRegressionClassifier._rasa_create_X = original_create_x
@@ -134,12 +137,25 @@ def _install_event_lookup() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+_frozen = False
+
+
 def freeze_loaded_objects() -> None:
-    """Collect once, then leave everything loaded so far out of later collections."""
+    """Collect once, then leave everything loaded so far out of later collections.
+
+    Runs once per process (both channels ask for it). Frozen objects are never
+    freed, so a model swapped in while the server runs (PUT /model, only with
+    the HTTP API on) would leave the old one in memory: restart the server to
+    load a new model, which is what `make run` does.
+    """
+    global _frozen
+    if _frozen:
+        return
     import gc
 
     gc.collect()
     gc.freeze()
+    _frozen = True
 
 
 KEEPALIVE_SECONDS = 2.0
@@ -150,8 +166,22 @@ async def close_sessions() -> None:
     """Close the shared keep-alive sessions (the channels call this at server stop)."""
     while _open_sessions:
         session = _open_sessions.pop()
+        try:
+            if not session.closed:
+                await session.close()
+        except Exception:  # a session of another, finished event loop
+            logger.debug("could not close an action-server session", exc_info=True)
+
+
+def _discard(session: Any) -> None:
+    """Drop a session whose event loop is gone (tests, or a thread's loop)."""
+    if session in _open_sessions:
+        _open_sessions.remove(session)
+    try:
         if not session.closed:
-            await session.close()
+            session.connector.close()
+    except Exception:
+        logger.debug("could not close an action-server session", exc_info=True)
 
 
 def _install_keepalive_sessions() -> None:
@@ -168,7 +198,10 @@ def _install_keepalive_sessions() -> None:
         loop = asyncio.get_running_loop()
         session = endpoint.__dict__.get("_keepalive_session")
         if session is None or session.closed or endpoint.__dict__.get("_keepalive_loop") is not loop:
-            # the same headers, auth and timeout as Rasa's EndpointConfig.session()
+            if session is not None:
+                _discard(session)
+            # the same headers, auth and timeout as Rasa's EndpointConfig.session();
+            # no cookies are kept between calls (Rasa's sessions lived for one call)
             auth = None
             if endpoint.basic_auth:
                 auth = aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
@@ -177,6 +210,7 @@ def _install_keepalive_sessions() -> None:
                 auth=auth,
                 timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
             endpoint.__dict__["_keepalive_session"] = session
             _open_sessions.append(session)
@@ -220,7 +254,8 @@ def _install_sequential_runner() -> None:
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
 
-    Plan = List[Tuple[Text, Any, Tuple[Text, ...]]]
+    Step = Tuple[Text, Any, Tuple[Text, ...], Tuple[Text, ...]]  # name, node, needs, free after
+    Plan = Tuple[List[Step], frozenset]
 
     def plan_for(runner: DaskGraphRunner, targets: List[Text]) -> Plan:
         plans = runner.__dict__.setdefault("_sequential_plans", {})
@@ -245,7 +280,22 @@ def _install_sequential_runner() -> None:
 
             for name in schema.nodes:
                 visit(name)
-            plan = [(name, runner._instantiated_nodes[name], tuple(schema.nodes[name].needs.values())) for name in order]
+            # Like dask, let go of a node's output once its last user has run
+            # (the targets are kept): training graphs pass large data along.
+            last_use: Dict[Text, int] = {}
+            for index, name in enumerate(order):
+                for need in schema.nodes[name].needs.values():
+                    last_use[need] = index
+            free_after: Dict[int, List[Text]] = {}
+            for name, index in last_use.items():
+                if name in schema.nodes and name not in targets:
+                    free_after.setdefault(index, []).append(name)
+            steps = [
+                (name, runner._instantiated_nodes[name], tuple(schema.nodes[name].needs.values()),
+                 tuple(free_after.get(index, ())))
+                for index, name in enumerate(order)
+            ]
+            plan = (steps, frozenset(order))
             plans[key] = plan
         return plan
 
@@ -253,11 +303,11 @@ def _install_sequential_runner() -> None:
         self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None, targets: Optional[List[Text]] = None
     ) -> Dict[Text, Any]:
         run_targets = targets if targets else self._graph_schema.target_names
-        plan = plan_for(self, run_targets)
+        steps, node_names = plan_for(self, run_targets)
         values: Dict[Text, Any] = {}
         for input_name, input_value in (inputs or {}).items():
             if isinstance(input_value, str) and (
-                any(input_value == name for name, _, _ in plan) or input_value in values
+                input_value in node_names or input_value in values
             ):
                 raise GraphRunError(
                     f"Input value '{input_value}' clashes with a node name. Make sure "
@@ -266,9 +316,11 @@ def _install_sequential_runner() -> None:
                 )
             values[input_name] = (input_name, input_value)
         try:
-            for name, node, needs in plan:
+            for name, node, needs, free in steps:
                 if name not in values:  # an input of the same name replaces the node, as in dask
                     values[name] = node(*[values.get(need, need) for need in needs])
+                for done in free:
+                    values.pop(done, None)
         except RuntimeError as e:
             raise GraphRunError("Error running runner.") from e
         return dict(values[target] for target in run_targets)

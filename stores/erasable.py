@@ -132,6 +132,8 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
             await super().save(tracker)
         else:
             self._insert(tracker.sender_id, new_events)
+            if self.event_broker is not None:  # as Rasa's save does (none is configured by default)
+                await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
         self._remember(self._compacted(tracker))
 
     def _new_events(self, tracker: DialogueStateTracker) -> Optional[List[Event]]:

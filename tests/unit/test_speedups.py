@@ -97,6 +97,49 @@ def test_sequential_runner_runs_dependencies_first_and_lets_inputs_replace_nodes
         DaskGraphRunner._dask_run(runner, inputs={"__message__": "hi", "first": "given"}, targets=["joined"])
 
 
+class _Payload:
+    pass
+
+
+class _Memory(GraphComponent):
+    """make -> use -> check: check sees whether make's output was let go after use."""
+
+    seen: list = []
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: Any, resource: Any, execution_context: Any) -> "_Memory":
+        return cls()
+
+    def make(self) -> Any:
+        return _Payload()
+
+    def use(self, payload: Any) -> Any:
+        import weakref
+
+        return weakref.ref(payload)
+
+    def check(self, ref: Any) -> Any:
+        _Memory.seen.append(ref() is None)
+        return "checked"
+
+
+def test_sequential_runner_lets_go_of_outputs_nobody_needs_any_more(tmp_path: Any) -> None:
+    def node(fn: str, needs: Dict[str, str], **kw: Any) -> SchemaNode:
+        return SchemaNode(needs=needs, uses=_Memory, constructor_name="create", fn=fn, config={}, **kw)
+
+    schema = GraphSchema({
+        "make": node("make", {}),
+        "use": node("use", {"payload": "make"}),
+        "check": node("check", {"ref": "use"}, is_target=True),
+    })
+    runner = DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(graph_schema=schema, model_id="m"))
+    _Memory.seen.clear()
+    assert runner.run() == {"check": "checked"}
+    assert _Memory.seen == [True]
+    # a target is kept even when another node used it
+    assert "make" in runner.run(targets=["make", "check"])
+
+
 def test_sequential_runner_raises_like_dask(tmp_path: Any) -> None:
     runner = _runner(tmp_path)
     with pytest.raises(GraphComponentException, match="node first"):
@@ -130,6 +173,10 @@ async def _with_server(check: Any) -> None:
             return web.Response(status=500, text="broken")
         if request.path.endswith("/text"):
             return web.Response(text="not json")
+        if request.path.endswith("/cookie"):
+            response = web.json_response({"cookie": request.headers.get("Cookie")})
+            response.set_cookie("route", "backend-1")
+            return response
         return web.json_response({"ok": True, "n": len(seen)})
 
     app = web.Application()
@@ -179,9 +226,10 @@ def test_idle_connections_are_dropped_before_the_action_servers_keep_alive_limit
 
 
 
-def test_objects_loaded_at_start_are_left_out_of_later_collections() -> None:
+def test_objects_loaded_at_start_are_left_out_of_later_collections(monkeypatch: Any) -> None:
     import gc
 
+    monkeypatch.setattr(components.speedups, "_frozen", False)
     try:
         components.speedups.freeze_loaded_objects()
         assert gc.get_freeze_count() > 0
@@ -232,5 +280,64 @@ def test_classifier_input_is_the_matrix_rasa_builds() -> None:
     for messages in ([message()], [message() for _ in range(4)], [message(True), message(True)]):
         ours = classifier._create_X(messages)
         theirs = LogisticRegressionClassifier._rasa_create_X(classifier, messages)
-        assert ours.shape == theirs.shape
+        assert ours.shape == theirs.shape and ours.dtype == theirs.dtype == np.float64
         assert (csr_matrix(ours) != csr_matrix(theirs)).nnz == 0
+
+
+def test_no_cookies_are_carried_from_one_action_call_to_the_next() -> None:
+    async def check(url: str, seen: list) -> None:
+        endpoint = EndpointConfig(url=url)
+        assert await endpoint.request(json={}, method="post", subpath="cookie") == {"cookie": None}
+        assert await endpoint.request(json={}, method="post", subpath="cookie") == {"cookie": None}
+
+    asyncio.run(_with_server(check))
+
+
+def test_an_action_server_that_goes_down_and_comes_back_is_reached_again() -> None:
+    import aiohttp
+
+    async def serve(port: int) -> web.AppRunner:
+        async def handler(request: web.Request) -> web.Response:
+            return web.json_response({"ok": True})
+
+        app = web.Application()
+        app.router.add_route("POST", "/{tail:.*}", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", port)
+        await site.start()
+        return runner
+
+    async def scenario() -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook")
+        runner = await serve(port)
+        try:
+            assert await endpoint.request(json={}, method="post") == {"ok": True}
+        finally:
+            await runner.cleanup()
+        with pytest.raises(aiohttp.ClientError):  # down: the same error Rasa's own code raises
+            await endpoint.request(json={}, method="post")
+        runner = await serve(port)
+        try:
+            assert await endpoint.request(json={}, method="post") == {"ok": True}
+        finally:
+            await components.speedups.close_sessions()
+            await runner.cleanup()
+
+    asyncio.run(scenario())
+
+
+def test_the_collector_freeze_happens_once_per_process(monkeypatch: Any) -> None:
+    import gc
+
+    calls: list = []
+    monkeypatch.setattr(components.speedups, "_frozen", False)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    components.speedups.freeze_loaded_objects()
+    components.speedups.freeze_loaded_objects()
+    assert calls == ["freeze"]

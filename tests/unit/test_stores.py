@@ -168,3 +168,22 @@ async def test_appended_rows_are_the_rows_rasa_itself_writes(tmp_path) -> None:
             tracker = await store.retrieve(sender)
     assert rows(tmp_path / "ours.db") == rows(tmp_path / "rasa.db")
     assert len(rows(tmp_path / "ours.db")) == 3 * 4
+
+
+async def test_an_event_broker_gets_each_new_event_once(tmp_path) -> None:
+    class Broker:
+        def __init__(self) -> None:
+            self.published: list = []
+
+        def publish(self, event: dict) -> None:
+            self.published.append(event)
+
+    store = ErasableSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "b.db"))
+    store.event_broker = Broker()
+    sender = "visitor-ffff6666"
+    for n in range(3):
+        await _turn(store, sender, n)
+    published = store.event_broker.published
+    assert [e["event"] for e in published] == ["user", "action", "action"] * 3
+    assert all(e["sender_id"] == sender for e in published)
+    assert [e["text"] for e in published if e["event"] == "user"] == ["message 0", "message 1", "message 2"]
