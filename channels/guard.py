@@ -6,7 +6,7 @@ Rasa server keeps running. Logs name the failure, never the message text.
 """
 from __future__ import annotations
 
-import components.speedups  # noqa: F401  (validates action responses with a pre-compiled schema)
+import components.speedups  # installs the speed fixes; start-up and shut-down hooks below
 
 import logging
 import os

@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 
-from channels.guard import manage_server_lifetime, handle_guarded, valid_sender
+from channels.guard import handle_guarded, manage_server_lifetime, valid_sender
 
 logger = logging.getLogger(__name__)
 

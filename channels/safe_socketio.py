@@ -10,7 +10,7 @@ from sanic import Blueprint
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 
-from channels.guard import allowed_origins, manage_server_lifetime, handle_guarded, valid_sender
+from channels.guard import allowed_origins, handle_guarded, manage_server_lifetime, valid_sender
 
 logger = logging.getLogger(__name__)
 

@@ -43,8 +43,8 @@ tracker store. See README, Benchmarks, for the numbers before and after.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Tuple
 import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 logger = logging.getLogger(__name__)
 
@@ -247,7 +247,6 @@ def _install_keepalive_sessions() -> None:
                 return None
 
     EndpointConfig.request = request
-    EndpointConfig._rasa_request = original_request
 
 
 def _install_sequential_runner() -> None:
