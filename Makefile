@@ -40,7 +40,7 @@ PYTHON310 ?= $(shell for c in "$$(command -v python3.10 2>/dev/null)" \
 
 # The model is named by a hash of what training reads, so `make train` retrains
 # only when config.yml, domain.yml or data/ changed (content/ edits need none).
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null | sort)
+TRAIN_INPUTS := config.yml domain.yml $(shell find assistant components -name "*.py" 2>/dev/null | sort) $(shell find data -name '*.yml' 2>/dev/null | sort)
 TRAIN_HASH = $(shell cat $(TRAIN_INPUTS) | sha256sum | cut -c1-12)
 MODEL = models/model-$(TRAIN_HASH).tar.gz
 
@@ -88,7 +88,7 @@ train: venv
 	@mkdir -p models
 	@if [ -f "$(MODEL)" ]; then echo "Model is up to date: $(MODEL)"; else \
 	  echo "Training $(MODEL) ..."; \
-	  $(RASA) train --fixed-model-name model-$(TRAIN_HASH) --out models --quiet && \
+	  $(RASA) train --force --fixed-model-name model-$(TRAIN_HASH) --out models --quiet && \
 	  ls -t models/*.tar.gz | tail -n +4 | xargs -r rm -f; fi
 
 # ---- running -----------------------------------------------------------------

@@ -1,7 +1,14 @@
-"""Answers FAQ topics from content/faq.yml (intent `faq_<topic id>`)."""
+"""Answers FAQ topics from content/faq.yml.
+
+The intent classifier reads a message clause by clause and lists the topics
+it asks (``topics`` in the parse data, at most two, in the order asked); all
+of them are answered in one reply. Older parse data without ``topics`` falls
+back to the intent name (``faq_<topic id>``).
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Sequence, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -11,29 +18,63 @@ from actions.content import Content, get_content, reply
 from actions.replies import latest_intent
 
 FAQ_PREFIX = "faq_"
+# "will it help MY feet?", "I'm diabetic, does it work for me?"
+_PERSONAL = re.compile(r"\b(?:i|im|i'm|i’m|me|my|mine|myself|we|our|us)\b", re.IGNORECASE)
 
 
-def answer_topic(dispatcher: CollectingDispatcher, content: Content, topic_id: str) -> bool:
-    """Send one topic's answer with its links and follow-up buttons."""
-    topic = content.topic(topic_id)
-    if topic is None:
+def personal_frame(text: str) -> bool:
+    """True when the visitor asks about their own case (the answer adds that the team decides)."""
+    return bool(_PERSONAL.search(text or ""))
+
+
+def message_topics(tracker: Tracker) -> List[str]:
+    """The FAQ topics the latest message asks, in order."""
+    latest = tracker.latest_message or {}
+    topics = [t for t in latest.get("topics") or [] if isinstance(t, str)]
+    intent = latest_intent(tracker)
+    if not topics and intent.startswith(FAQ_PREFIX):
+        topics = [intent[len(FAQ_PREFIX):]]
+    return topics
+
+
+def answer_topics(dispatcher: CollectingDispatcher, content: Content, topic_ids: Sequence[str],
+                  personal: bool = False, pain: bool = False) -> bool:
+    """Send the answers of ``topic_ids`` as one reply, with links and follow-up buttons.
+
+    ``personal`` adds the line that the team decides for them; ``pain`` adds a
+    gentle line with 988 after a pain figure of speech. False if no topic exists.
+    """
+    topics = [t for t in (content.topic(i) for i in topic_ids) if t is not None]
+    if not topics:
         return False
-    buttons = content.buttons(topic.get("links")) + content.topic_buttons(topic.get("follow_ups") or [])
-    dispatcher.utter_message(text=content.render(topic.get("answer")), buttons=buttons)
+    parts = [content.render(t.get("answer")) for t in topics]
+    for note, wanted in (("personal_note", personal), ("pain_note", pain)):
+        if wanted:
+            parts.append(content.render(content.message(note).get("text")))
+    asked = {t["id"] for t in topics}
+    follow_ups: List[str] = []
+    for t in topics:
+        follow_ups += [f for f in t.get("follow_ups") or [] if f not in asked and f not in follow_ups]
+    links = [link for t in topics for link in t.get("links") or []]
+    buttons = content.buttons(links) + content.topic_buttons(follow_ups[:3])
+    dispatcher.utter_message(text="\n\n".join(p for p in parts if p), buttons=buttons)
     return True
 
 
 class ActionAnswerFaq(Action):
-    """One action for every topic: the intent name says which topic."""
+    """One action for every topic: the parse data says which topics were asked."""
 
     def name(self) -> Text:
         return "action_answer_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         content = get_content()
-        intent = latest_intent(tracker)
-        topic_id = intent[len(FAQ_PREFIX):] if intent.startswith(FAQ_PREFIX) else ""
-        if not answer_topic(dispatcher, content, topic_id):
+        latest = tracker.latest_message or {}
+        safety = latest.get("safety") or {}
+        text = latest.get("text") or ""
+        personal = (personal_frame(text) and not text.startswith("/")) or safety.get("kind") == "medical_advice"
+        if not answer_topics(dispatcher, content, message_topics(tracker), personal=personal,
+                             pain=safety.get("kind") == "pain_idiom"):
             # A trained topic that staff removed from faq.yml: be honest, offer the menu.
             reply(dispatcher, content, "fallback")
         return []

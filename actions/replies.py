@@ -41,7 +41,17 @@ class ActionReply(Action):
         return "action_reply"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        reply(dispatcher, get_content(), INTENT_MESSAGES.get(latest_intent(tracker), "fallback"))
+        from actions.checkin import answer_checkin, checkin_answer  # deferred: actions.faq imports this module
+        from actions.faq import answer_topics
+
+        content = get_content()
+        answer = checkin_answer(tracker, latest_intent(tracker))
+        if answer is not None:
+            events = answer_checkin(dispatcher, content, tracker, answer, answer_topics)
+            if answer == "yes" and (tracker.active_loop or {}).get("name") == "prescreen_form":
+                events += leave_prescreen_events(domain)
+            return events
+        reply(dispatcher, content, INTENT_MESSAGES.get(latest_intent(tracker), "fallback"))
         return []
 
 

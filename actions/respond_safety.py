@@ -1,18 +1,23 @@
-"""Crisis, emergency, pain idioms and medical-advice requests.
+"""Crisis, emergency, the check-in, pain idioms and medical-advice requests.
 
-The detector (actions/safety/detector.py) decides the category from the
-message itself, so the reply does not depend on a learned classifier. A
-crisis or emergency also ends an active pre-screen and forgets its answers.
+MessageGuard (in the Rasa process) decides, from the whole message and each
+clause, and puts its decision in the parse data (``safety``: kind, source,
+category). This action replies to that decision; it re-runs the patterns only
+for parse data without one. A crisis or emergency also ends an active
+pre-screen and forgets its answers. The check-in asks a direct question and
+remembers the message's FAQ topics (actions/checkin.py).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.checkin import ask_checkin, section_template
 from actions.content import CONTENT_DIR, get_content
+from actions.faq import message_topics
 from actions.replies import latest_intent, leave_prescreen_events
 from actions.safety.detector import get_detector
 
@@ -22,6 +27,7 @@ OFFER_PRESCREEN = {"personal_recommendation"}
 KIND_BY_INTENT = {
     "crisis": "crisis",
     "emergency": "emergency",
+    "safety_checkin": "checkin",
     "pain_idiom": "pain_idiom",
     "ask_medical_advice": "medical_advice",
 }
@@ -31,29 +37,45 @@ def safety_detector() -> Any:
     return get_detector(CONTENT_DIR / "safety.yml")
 
 
+def decision(tracker: Tracker) -> Tuple[str, str]:
+    """(kind, category) to reply to: the guard's decision, else the patterns, else the intent."""
+    latest = tracker.latest_message or {}
+    kind = KIND_BY_INTENT.get(latest_intent(tracker), "medical_advice")
+    safety: Dict[str, Any] = latest.get("safety") or {}
+    if safety.get("kind") == kind:
+        return kind, str(safety.get("category") or "")
+    result = safety_detector().detect(latest.get("text") or "")
+    if result is not None and result.kind == kind:
+        return kind, result.category
+    return kind, ""
+
+
+def template_for(kind: str, category: str, content: Any) -> Optional[str]:
+    detector = safety_detector()
+    if category:
+        try:
+            return detector.message_for(kind, category)
+        except KeyError:
+            pass  # staff renamed the category since the guard decided: use the section's reply
+    return section_template(content, kind) or detector.message_for(
+        kind, next(c for k, c in detector.categories if k == kind))
+
+
 class ActionRespondSafety(Action):
-    """Sends the safety message for what the visitor wrote."""
+    """Sends the safety message for what MessageGuard decided."""
 
     def name(self) -> Text:
         return "action_respond_safety"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        detector = safety_detector()
-        text = (tracker.latest_message or {}).get("text") or ""
-        result = detector.detect(text)
-        if result is not None:
-            kind, category, template = result.kind, result.category, result.message
-        else:
-            # The classifier recognised the request but no pattern matched:
-            # answer with the first category of that kind (the general one).
-            kind = KIND_BY_INTENT.get(latest_intent(tracker), "medical_advice")
-            category = next(c for k, c in detector.categories if k == kind)
-            template = detector.message_for(kind, category)
         content = get_content()
+        kind, category = decision(tracker)
+        if kind == "checkin":
+            return ask_checkin(dispatcher, content, message_topics(tracker))
         buttons = []
         if category in OFFER_PRESCREEN and (tracker.active_loop or {}).get("name") != "prescreen_form":
             buttons = content.buttons(content.message("prescreen_offer").get("buttons"))
-        dispatcher.utter_message(text=content.render(template), buttons=buttons)
+        dispatcher.utter_message(text=content.render(template_for(kind, category, content)), buttons=buttons)
         if kind in ENDS_PRESCREEN and (tracker.active_loop or {}).get("name") == "prescreen_form":
             return leave_prescreen_events(domain)
         return []

@@ -1,12 +1,20 @@
-"""MessageGuard: deterministic checks that run on every message, before dialogue.
+"""MessageGuard: the layered safety decision on every message, before dialogue.
 
-It runs after the learned intent classifier and overrides its intent (with
-confidence 1.0) when a message is a crisis, a medical emergency, a pain idiom,
-a request for individual medical advice, empty, too long, or not in English.
-Crisis and emergency detection is lexical and deterministic on purpose: a
-learned classifier's recall cannot be promised, a pattern list can be tested.
-The patterns live in content/safety.yml and reload when the file changes.
-Nothing here logs message text.
+A thin Rasa adapter around ``assistant.risk``. It runs after the intent
+classifier, on the whole message and on each of its clauses, and overrides
+the intent (confidence 1.0) when the message is:
+
+- a crisis or a medical emergency: the patterns in content/safety.yml (the
+  floor) or the learned risk model (trained here, at ``rasa train``, from
+  ``data/risk/*.yml``, apart from the FAQ intents);
+- an uncertain crisis signal: ``safety_checkin`` (a warm, direct question that
+  also gives 988);
+- a pain idiom or a request for individual medical advice (patterns) — unless
+  the message also asks FAQ questions, which are then answered;
+- empty, too long, or not in English.
+
+It also sets ``safety`` on the parse data (kind, source, clause, scores; never
+text) so the action server replies to what was decided here.
 """
 from __future__ import annotations
 
@@ -14,6 +22,7 @@ import components.speedups  # noqa: F401  (validates action responses with a pre
 
 import logging
 import os
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,26 +33,40 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from assistant import risk
+from assistant.textmodel import TextModel
 from components.language import is_probably_not_english
 
 logger = logging.getLogger(__name__)
 
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+RISK_FILE = "risk.npz"
+SAFETY_KEY = "safety"
+TOPICS_KEY = "topics"
+CLAUSES_KEY = "clauses"
+
+#: The intent each safety decision sets.
 SAFETY_INTENTS = {
     "crisis": "crisis",
     "emergency": "emergency",
+    "checkin": "safety_checkin",
     "pain_idiom": "pain_idiom",
     "medical_advice": "ask_medical_advice",
 }
+#: Decisions that give way to the FAQ questions asked in the same message.
+YIELD_TO_QUESTIONS = {"pain_idiom", "medical_advice"}
+#: Intents only the guard may set: a classifier guess of one is replaced by its next-best intent.
+GUARD_ONLY = frozenset({"crisis", "emergency", "safety_checkin", "empty_message", "message_too_long"})
 
 
-def guard_intent(text: Any, max_chars: int, detector: Any = None) -> Optional[str]:
+def guard_intent(text: Any, max_chars: int, assessment: Optional[risk.Assessment] = None,
+                 topics: Optional[List[str]] = None) -> Optional[str]:
     """The intent a message must get regardless of the classifier, or None."""
     if not isinstance(text, str) or not text.strip():
         return "empty_message"
-    if detector is not None:
-        result = detector.detect(text)
-        if result is not None and result.kind in SAFETY_INTENTS:
-            return SAFETY_INTENTS[result.kind]
+    kind = assessment.kind if assessment is not None else None
+    if kind in SAFETY_INTENTS and not (kind in YIELD_TO_QUESTIONS and topics):
+        return SAFETY_INTENTS[kind]
     if len(text) > max_chars:
         return "message_too_long"
     if not any(c.isalnum() for c in text):
@@ -53,42 +76,66 @@ def guard_intent(text: Any, max_chars: int, detector: Any = None) -> Optional[st
     return None
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class MessageGuard(GraphComponent):
-    """Overrides the intent for safety, empty, over-long and non-English messages."""
+    """Safety first on every message; also empty, over-long and non-English messages."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
             "max_chars": 1000,
-            # a learned crisis guess is kept even when unsure: it is the recall
-            # behind the lexicon for new indirect wording; a learned emergency
-            # guess needs more confidence (a false 911 message ends a pre-screen)
-            "learned_crisis_min_confidence": 0.3,
-            "learned_emergency_min_confidence": 0.6,
-            "fallback_threshold": 0.25,
+            "fallback_threshold": 0.25,  # as FallbackClassifier's
+            "risk_data": "data/risk",
+            "risk_c": 10.0,
+            # chosen for recall on the dev sets (README, "How well it understands")
+            "crisis_threshold": risk.DEFAULT_THRESHOLDS["crisis"],
+            "checkin_threshold": risk.DEFAULT_THRESHOLDS["checkin"],
+            "emergency_threshold": risk.DEFAULT_THRESHOLDS["emergency"],
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        defaults = self.get_default_config()
-        self.max_chars = int(os.environ.get("MAX_MESSAGE_CHARS") or config.get("max_chars", defaults["max_chars"]))
-        self.alarm_min = {
-            "crisis": float(config.get("learned_crisis_min_confidence", defaults["learned_crisis_min_confidence"])),
-            "emergency": float(config.get("learned_emergency_min_confidence",
-                                          defaults["learned_emergency_min_confidence"])),
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 model: Optional[TextModel] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self.max_chars = int(os.environ.get("MAX_MESSAGE_CHARS") or self.config["max_chars"])
+        self.thresholds = {
+            "crisis": float(self.config["crisis_threshold"]),
+            "checkin": float(self.config["checkin_threshold"]),
+            "emergency": float(self.config["emergency_threshold"]),
         }
-        self.fallback_threshold = float(config.get("fallback_threshold", defaults["fallback_threshold"]))
+        self._storage = model_storage
+        self._resource = resource
+        self.risk_model = risk.RiskModel(model) if model is not None else None
         self._detector()  # build the lexicon when the model loads, not on a visitor's first message
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "MessageGuard":
-        return cls(config)
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "MessageGuard":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "MessageGuard":
+        model = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = TextModel.from_bytes((directory / RISK_FILE).read_bytes())
+        except (ValueError, FileNotFoundError) as error:
+            # the patterns still work; say so loudly, this is a safety layer
+            logger.error("The risk model could not be loaded (%s): only the safety patterns are active.",
+                         type(error).__name__)
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        directory = PROJECT_DIR / str(self.config["risk_data"])
+        pairs = risk.load_corpus(risk.corpus_files(directory))
+        # the NLU phrasings of every other intent are ordinary messages: more negatives
+        ordinary = [e.get(TEXT) for e in training_data.intent_examples
+                    if e.get(TEXT) and e.get(INTENT) not in GUARD_ONLY and e.get(INTENT) != "pain_idiom"]
+        model = risk.train_risk_model(pairs, ordinary, c=float(self.config["risk_c"]))
+        with self._storage.write_to(self._resource) as out:
+            (out / RISK_FILE).write_bytes(model.to_bytes())
+        self.risk_model = risk.RiskModel(model)
+        return self._resource
 
     @staticmethod
     def _detector() -> Any:
@@ -101,34 +148,33 @@ class MessageGuard(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
+    def assess(self, text: str, clauses: Optional[List[str]] = None) -> risk.Assessment:
+        return risk.assess(text, self._detector(), self.risk_model, self.thresholds, clauses)
+
+    def _drop_guard_only_guess(self, message: Message) -> None:
+        current = message.get(INTENT) or {}
+        if current.get("name") not in GUARD_ONLY:
+            return
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") not in GUARD_ONLY]
+        best = ranking[0] if ranking else {"name": "nlu_fallback", "confidence": 0.0}
+        if best["confidence"] < float(self.config["fallback_threshold"]):
+            best = {"name": "nlu_fallback", "confidence": best["confidence"]}
+        message.set(INTENT, {"name": best["name"], "confidence": best["confidence"]}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
     def process(self, messages: List[Message]) -> List[Message]:
-        detector = self._detector()
         for message in messages:
-            intent = guard_intent(message.get(TEXT), self.max_chars, detector)
+            text = message.get(TEXT)
+            assessment = None
+            if isinstance(text, str) and text.strip():
+                assessment = self.assess(text, message.get(CLAUSES_KEY))
+                message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
+            intent = guard_intent(text, self.max_chars, assessment, message.get(TOPICS_KEY))
             if intent is None:
-                self._demote_unsure_alarm(message)
+                self._drop_guard_only_guess(message)
                 continue
             forced = {"name": intent, "confidence": 1.0}
             ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != intent]
             message.set(INTENT, forced, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [forced] + ranking[:9], add_to_output=True)
         return messages
-
-    def _demote_unsure_alarm(self, message: Message) -> None:
-        """A crisis/emergency guess by the classifier alone needs some confidence.
-
-        The lexicon found nothing, so a low-confidence guess ("haven't the
-        faintest" -> emergency at 0.57) would send a 911 message and end a
-        pre-screen for no reason. Take the next-best intent instead, or the
-        honest fallback. Guesses above the limits still go through: they are
-        the classifier's extra recall behind the lexicon.
-        """
-        intent = message.get(INTENT) or {}
-        name = intent.get("name")
-        if name not in self.alarm_min or intent.get("confidence", 0) >= self.alarm_min[name]:
-            return
-        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") not in ("crisis", "emergency")]
-        best = ranking[0] if ranking else None
-        if best is None or best.get("confidence", 0) < self.fallback_threshold:
-            best = {"name": "nlu_fallback", "confidence": intent.get("confidence", 0)}
-        message.set(INTENT, {"name": best["name"], "confidence": best["confidence"]}, add_to_output=True)

@@ -14,6 +14,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.checkin import checkin_answer
 from actions.content import Content, get_content, reply
 from actions.prescreen import criteria, extract
 from actions.replies import latest_intent, leave_prescreen_events, prescreen_reset_events, prescreen_slots
@@ -24,9 +25,11 @@ CONSENT = "ps_consent"
 
 # Messages that leave the form: the rules for these intents take over.
 EXIT_INTENTS = {"crisis", "emergency", "stop", "start_over", "forget_me", "goodbye"}
-# Safety always leaves at once; a learned "stop" or "forget me" must be fairly
-# sure, or a stray answer could end the pre-screen (or erase the conversation).
-ALWAYS_EXIT = {"crisis", "emergency"}
+# Safety is always handed to its rules at once (crisis and emergency end the
+# pre-screen; the check-in asks its question and the form resumes); a learned
+# "stop" or "forget me" must be fairly sure, or a stray answer could end the
+# pre-screen (or erase the conversation).
+ALWAYS_EXIT = {"crisis", "emergency", "safety_checkin"}
 EXIT_MIN_CONFIDENCE = 0.5
 # Questions and remarks that are answered, after which the form asks again.
 INTERRUPT_INTENTS = {
@@ -105,6 +108,8 @@ class ValidatePrescreenForm(FormValidationAction):
         confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
         if intent in ALWAYS_EXIT or (intent in EXIT_INTENTS and confidence >= EXIT_MIN_CONFIDENCE):
             return []  # reject: the rules for crisis, stop, start over, ... take over
+        if checkin_answer(tracker, intent) is not None:
+            return []  # the answer to the safety check-in, not to the form's question
 
         text = (tracker.latest_message or {}).get("text") or ""
         today = date.today()

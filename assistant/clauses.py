@@ -1,0 +1,66 @@
+"""Split a visitor message into clauses that can be judged one by one.
+
+People write long messages: a story, a worry, then a question ("I've had
+numb toes for ten years. Some nights I hope I don't wake up. Anyway how much
+does it cost?"). Judged as one bag of words, the crisis sentence is outvoted
+by the rest. Split into sentences and clauses, each part is judged on its own.
+
+The split is deliberately simple and linear in the input: sentence ends,
+line breaks, semicolons, and a few discourse markers that start a new thought
+("anyway", "also", "btw", "but", "and how/what/does ..."). Over-splitting is
+harmless (every clause is judged, and the whole message is judged too);
+under-splitting is what we avoid.
+"""
+from __future__ import annotations
+
+import re
+from typing import List
+
+#: Clauses judged per message at most (a message is at most a few thousand characters).
+MAX_CLAUSES = 16
+
+_SENTENCE_END = re.compile(r"(?:[.!?;:]+|\u2026)(?=\s|$|[\"')\]])|\n+|\s[-\u2013\u2014]{1,2}\s|\s*\|\s*")
+_QUESTION_WORDS = (
+    r"how|what|whats|when|where|why|who|which|is|are|does|do|did|can|could|will|would|should|"
+    r"has|have|any|anything|isnt|doesnt|cant|wont"
+)
+# a new thought inside one sentence: "..., anyway how much", "... but is it safe", "..., and does it hurt"
+_MARKER = re.compile(
+    r"(?:,\s*|\s+)(?=(?:anyway|anyways|any way|btw|by the way|also|oh and|and also|plus|besides|"
+    r"but|however|otherwise|meanwhile|on another note|another question|one more thing|"
+    r"and\s+(?:" + _QUESTION_WORDS + r"))\b)",
+    re.IGNORECASE,
+)
+_COMMA_QUESTION = re.compile(r",\s*(?=(?:" + _QUESTION_WORDS + r")\b)", re.IGNORECASE)
+_HAS_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+def split_clauses(text: str) -> List[str]:
+    """Return the message's clauses, in order (at most ``MAX_CLAUSES``).
+
+    A message with one clause comes back as ``[text.strip()]``. Fragments
+    without a word of two letters are dropped; if nothing is left, the whole
+    stripped text is returned so the caller always has something to judge.
+    """
+    if not isinstance(text, str):
+        return []
+    stripped = text.strip()
+    if not stripped:
+        return []
+    parts: List[str] = []
+    for sentence in _SENTENCE_END.split(stripped):
+        for piece in _MARKER.split(sentence):
+            parts.extend(_COMMA_QUESTION.split(piece))
+    clauses = [p.strip(" ,") for p in parts if p and _HAS_WORD.search(p)]
+    if not clauses:
+        return [stripped]
+    if len(clauses) > MAX_CLAUSES:
+        # keep the first ones and fold the rest into the last, so nothing is lost
+        clauses = clauses[: MAX_CLAUSES - 1] + [" ".join(clauses[MAX_CLAUSES - 1 :])]
+    return clauses
+
+
+def is_question(clause: str) -> bool:
+    """A clause that asks something (ends with '?' or opens with a question word)."""
+    c = clause.strip().lower()
+    return c.endswith("?") or bool(re.match(r"(?:" + _QUESTION_WORDS + r")\b", c))

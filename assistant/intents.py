@@ -1,0 +1,87 @@
+"""Read a message clause by clause: the intent to act on and the FAQ topics it asks.
+
+The intent classifier (``TextModel``) is run once on the whole message and on
+each clause. Rules for combining them, in plain words:
+
+- Chit-chat intents (greet, thanks, goodbye, yes/no/not sure) count only when
+  the whole message is that ("thanks!"), never when they come from one clause
+  of a message that carries content ("hi, how much is it?" is a cost question).
+- A clause that asks an FAQ question beats a statement ("I have diabetic
+  neuropathy, does this work for me?" is a question about diabetic neuropathy,
+  not a pre-screen answer).
+- Up to ``MAX_TOPICS`` distinct FAQ topics are kept, in the order asked, so
+  "how many sessions and how soon will I feel it?" gets both answers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple
+
+from assistant.clauses import is_question, split_clauses
+from assistant.textmodel import TextModel
+
+FAQ_PREFIX = "faq_"
+MAX_TOPICS = 2
+#: Intents that only stand for the whole message, never for one clause of it.
+CHITCHAT = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "not_sure"})
+
+
+@dataclass
+class Reading:
+    intent: str
+    confidence: float
+    ranking: List[Tuple[str, float]]
+    topics: List[str] = field(default_factory=list)
+    clause: int = -1  # which clause decided the intent (-1: the whole message)
+
+
+def _ranked(model: TextModel, row) -> List[Tuple[str, float]]:
+    order = row.argsort()[::-1]
+    return [(model.classes[i], float(row[i])) for i in order]
+
+
+def read(model: TextModel, text: str, clauses: Optional[Sequence[str]] = None,
+         clause_min: float = 0.45, ranking_length: int = 10) -> Reading:
+    """The intent, its confidence and ranking, and the FAQ topics of ``text``."""
+    if clauses is None:
+        clauses = split_clauses(text)
+    multi = len(clauses) > 1
+    probs = model.predict_proba([text] + (list(clauses) if multi else []))
+    whole = _ranked(model, probs[0])
+    if not multi:
+        intent, conf = whole[0]
+        topics = [intent[len(FAQ_PREFIX):]] if intent.startswith(FAQ_PREFIX) else []
+        return Reading(intent, conf, whole[:ranking_length], topics)
+
+    # the best content reading of each clause
+    picks = []  # (priority, confidence, clause index, ranking)
+    for i, row in enumerate(probs[1:]):
+        ranking = _ranked(model, row)
+        intent, conf = ranking[0]
+        if intent in CHITCHAT or conf < clause_min:
+            continue
+        faq = intent.startswith(FAQ_PREFIX)
+        priority = 2 if (faq and is_question(clauses[i])) else 1 if faq else 0
+        picks.append((priority, conf, i, ranking))
+
+    topics: List[str] = []
+    for _, _, i, ranking in sorted(picks, key=lambda p: p[2]):
+        intent = ranking[0][0]
+        if intent.startswith(FAQ_PREFIX) and intent[len(FAQ_PREFIX):] not in topics:
+            topics.append(intent[len(FAQ_PREFIX):])
+
+    w_intent, w_conf = whole[0]
+    if not picks:
+        topics = [w_intent[len(FAQ_PREFIX):]] if w_intent.startswith(FAQ_PREFIX) else []
+        return Reading(w_intent, w_conf, whole[:ranking_length], topics)
+
+    priority, conf, index, ranking = max(picks, key=lambda p: (p[0], p[1]))
+    # the whole message may read better than any one clause (a question split in two)
+    if w_intent not in CHITCHAT and w_conf > conf and (w_intent.startswith(FAQ_PREFIX) or priority < 2):
+        intent, conf, ranking, index = w_intent, w_conf, whole, -1
+    else:
+        intent = ranking[0][0]
+    if intent.startswith(FAQ_PREFIX):
+        name = intent[len(FAQ_PREFIX):]
+        topics = [name] + [t for t in topics if t != name]
+    return Reading(intent, conf, ranking[:ranking_length], topics[:MAX_TOPICS], index)

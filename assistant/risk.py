@@ -1,0 +1,181 @@
+"""The layered safety decision: patterns as a floor, a learned risk model, a check-in band.
+
+Every message is judged as a whole and clause by clause (``assistant.clauses``),
+so a crisis sentence is never outvoted by the question beside it.
+
+Layers, first match wins, crisis before emergency:
+
+1. **Patterns** (content/safety.yml, ``SafetyDetector``): precise and tested;
+   they keep working whatever the model says.
+2. **Risk model** (``RiskModel``): a classifier trained apart from the FAQ
+   intents on ``data/risk/*.yml`` (crisis / emergency / none, with many hard
+   negatives), for wording nobody listed. Above ``crisis_threshold`` it is a
+   crisis; above ``emergency_threshold`` an emergency.
+3. **Check-in band**: a real but uncertain crisis signal (``checkin_threshold``
+   up to ``crisis_threshold``), or a pain idiom from the patterns ("my feet are
+   killing me"), gets a short, warm, direct question that also gives 988.
+
+Thresholds are chosen for recall on the dev sets and their false alarms are
+measured (README, "How well it understands"). Nothing here logs text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+import yaml
+
+from assistant.clauses import split_clauses
+from assistant.textmodel import TextModel, train
+
+RISK_LABELS = ("crisis", "emergency", "none")
+
+#: Chosen on the dev sets (tests/realistic/*_dev.yml) for recall, with false alarms measured.
+DEFAULT_THRESHOLDS: Dict[str, float] = {
+    "crisis": 0.7,
+    "checkin": 0.45,
+    "emergency": 0.6,
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The safety decision for one message.
+
+    kind: "crisis", "emergency", "checkin", "pain_idiom", "medical_advice" or None.
+    source: "pattern", "model" or "" (what decided it).
+    category: the pattern category (safety.yml) or "" for the model.
+    clause: index of the clause that decided it (-1: the whole message).
+    scores: the highest model probability of each risk label over the clauses.
+    """
+
+    kind: Optional[str]
+    source: str = ""
+    category: str = ""
+    clause: int = -1
+    scores: Tuple[Tuple[str, float], ...] = ()
+
+    def as_dict(self) -> Dict[str, Any]:
+        return {"kind": self.kind, "source": self.source, "category": self.category,
+                "clause": self.clause, "scores": dict(self.scores)}
+
+
+NO_RISK = Assessment(None)
+
+
+def load_corpus(paths: Iterable[Path]) -> List[Tuple[str, str]]:
+    """(text, label) pairs from risk corpus files: top-level keys are labels, values lists of texts."""
+    pairs: List[Tuple[str, str]] = []
+    for path in sorted(paths):
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{path}: expected a mapping of label -> list of texts")
+        for label, texts in data.items():
+            if label not in RISK_LABELS:
+                raise ValueError(f"{path}: unknown label {label!r}; allowed: {', '.join(RISK_LABELS)}")
+            for i, text in enumerate(texts or []):
+                if not isinstance(text, str) or not text.strip():
+                    raise ValueError(f"{path}: {label}[{i}] is not a non-empty text")
+                pairs.append((text.strip(), label))
+    return pairs
+
+
+def corpus_files(directory: Path) -> List[Path]:
+    return sorted(Path(directory).glob("*.yml"))
+
+
+def with_clause_negatives(pairs: Sequence[Tuple[str, str]]) -> List[Tuple[str, str]]:
+    """Add each clause of every ``none`` example as a ``none`` example of its own.
+
+    The model judges clauses, and most risk examples are short while ordinary
+    messages are long: without short ordinary clauses ("I live in Texas",
+    "I want to book") it learns that short means risky.
+    """
+    out = list(pairs)
+    seen = {t for t, _ in pairs}
+    for text, label in pairs:
+        if label != "none":
+            continue
+        for clause in split_clauses(text):
+            if clause not in seen:
+                seen.add(clause)
+                out.append((clause, "none"))
+    return out
+
+
+def train_risk_model(pairs: Sequence[Tuple[str, str]], ordinary: Sequence[str] = (), c: float = 10.0) -> TextModel:
+    """Train the risk model on the corpus plus ``ordinary`` texts (e.g. the FAQ training
+    phrasings) as negatives, with clause-level negatives; each label weighs the same."""
+    labels = {label for _, label in pairs}
+    missing = set(RISK_LABELS) - labels
+    if missing:
+        raise ValueError(f"risk corpus has no examples of: {', '.join(sorted(missing))}")
+    items = with_clause_negatives(list(pairs) + [(t, "none") for t in ordinary])
+    return train([t for t, _ in items], [label for _, label in items], c=c, class_weight="balanced",
+                 meta={"kind": "risk"})
+
+
+class RiskModel:
+    """Crisis / emergency probabilities for a message and each of its clauses."""
+
+    def __init__(self, model: TextModel) -> None:
+        if set(model.classes) != set(RISK_LABELS):
+            raise ValueError(f"not a risk model: classes {model.classes}")
+        self.model = model
+        self._index = {c: i for i, c in enumerate(model.classes)}
+
+    def clause_scores(self, clauses: Sequence[str]) -> List[Dict[str, float]]:
+        if not clauses:
+            return []
+        probs = self.model.predict_proba(list(clauses))
+        return [{label: float(row[self._index[label]]) for label in RISK_LABELS} for row in probs]
+
+
+def assess(text: str, detector: Any = None, model: Optional[RiskModel] = None,
+           thresholds: Optional[Dict[str, float]] = None,
+           clauses: Optional[Sequence[str]] = None) -> Assessment:
+    """The layered decision for ``text`` (see the module docstring)."""
+    th = dict(DEFAULT_THRESHOLDS, **(thresholds or {}))
+    if clauses is None:
+        clauses = split_clauses(text)
+    parts = [text] + [c for c in clauses if c != text] if len(clauses) > 1 else [text]
+
+    # 1. patterns, on the whole message and on every clause
+    found: Dict[str, Tuple[str, int]] = {}
+    if detector is not None:
+        for i, part in enumerate(parts):
+            result = detector.detect(part)
+            if result is None:
+                continue
+            for kind, category in result.matches:
+                found.setdefault(kind, (category, i - 1))
+
+    # 2. the model, on the whole message and on every clause
+    best = {label: (0.0, -1) for label in RISK_LABELS if label != "none"}
+    if model is not None:
+        for i, row in enumerate(model.clause_scores(parts)):
+            for label in best:
+                if row[label] > best[label][0]:
+                    best[label] = (row[label], i - 1)
+    scores = tuple((label, round(p, 4)) for label, (p, _) in best.items())
+
+    def decided(kind: str) -> Optional[Assessment]:
+        if kind in found:
+            category, clause = found[kind]
+            return Assessment(kind, "pattern", category, clause, scores)
+        if kind in best and best[kind][0] >= th[kind]:
+            return Assessment(kind, "model", "", best[kind][1], scores)
+        return None
+
+    for kind in ("crisis", "emergency"):
+        result = decided(kind)
+        if result is not None:
+            return result
+    if best["crisis"][0] >= th["checkin"]:
+        return Assessment("checkin", "model", "", best["crisis"][1], scores)
+    for kind in ("pain_idiom", "medical_advice"):
+        if kind in found:
+            category, clause = found[kind]
+            return Assessment(kind, "pattern", category, clause, scores)
+    return Assessment(None, "", "", -1, scores)
