@@ -45,7 +45,7 @@ TRAIN_HASH = $(shell cat $(TRAIN_INPUTS) | sha256sum | cut -c1-12)
 MODEL = models/model-$(TRAIN_HASH).tar.gz
 
 .PHONY: help setup venv web chromium train run up down shell test test-unit check validate \
-        test-stories test-nlu test-e2e bench report retention lock ask preview-topic clean
+        test-stories test-nlu test-realistic test-e2e bench report retention lock ask preview-topic clean
 
 help:
 	@echo "make run      install, train if needed, start the assistant, print where to chat"
@@ -136,6 +136,7 @@ test: setup chromium train
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-stories
 	@$(MAKE) --no-print-directory test-nlu
+	@$(MAKE) --no-print-directory test-realistic
 	@$(MAKE) --no-print-directory test-e2e
 	@echo "make test: all suites passed"
 
@@ -155,6 +156,18 @@ test-nlu: train
 	@echo "== held-out (dev) set"; $(PY) scripts/nlu_report.py var/results/nlu-holdout --min-accuracy 0.95
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/blind.yml --out var/results/nlu-blind --quiet
 	@echo "== blind test set"; $(PY) scripts/nlu_report.py var/results/nlu-blind --min-accuracy 0.95
+
+# Realistic sets written by helpers who never saw the training data, patterns or code
+# (tests/realistic/README.md). *_dev sets were used to tune (dev sets); *_blind sets were
+# not looked at while tuning. The floors below are regression gates at the levels measured
+# now; the targets of issue 11 (crisis recall >= 97%, emergency >= 95%, false alarms <= 2%,
+# FAQ >= 92%) are printed beside them in the README.
+EVAL = PYTHONPATH=. $(PY) scripts/eval_realistic.py --model $(MODEL)
+test-realistic: train
+	@$(EVAL) tests/realistic/safety_dev.yml --min crisis_recall=0.96 --min emergency_recall=0.97 --max false_alarms=0.035
+	@$(EVAL) tests/realistic/faq_dev.yml --min faq_accuracy=0.84 --max faq_safety_false_alarms=0.02
+	@$(EVAL) tests/realistic/safety_blind.yml --min crisis_recall=0.93 --min emergency_recall=0.93 --max false_alarms=0.05
+	@$(EVAL) tests/realistic/faq_blind.yml --min faq_accuracy=0.80 --max faq_safety_false_alarms=0.03
 
 test-e2e: setup chromium train
 	@rm -rf var/test-tracker.db var/test-run var/test-content && mkdir -p var && cp -r content var/test-content

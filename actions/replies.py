@@ -49,7 +49,8 @@ class ActionReply(Action):
         if answer is not None:
             events = answer_checkin(dispatcher, content, tracker, answer, answer_topics)
             if answer == "yes" and (tracker.active_loop or {}).get("name") == "prescreen_form":
-                events += leave_prescreen_events(domain)
+                # the slots come from the tracker: this hot-path action is not sent the domain
+                events += leave_prescreen_events({"slots": dict(tracker.slots)})
             return events
         reply(dispatcher, content, INTENT_MESSAGES.get(latest_intent(tracker), "fallback"))
         return []

@@ -118,6 +118,9 @@ class TextModel:
     @classmethod
     def from_bytes(cls, data: bytes) -> "TextModel":
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
+            missing = {"classes", "columns", "weights", "bias", "meta"} - set(z.files)
+            if missing:
+                raise ValueError(f"not a text model: missing {', '.join(sorted(missing))}")
             meta = json.loads(str(z["meta"]))
             if meta.get("format") != FORMAT_VERSION:
                 raise ValueError(f"unsupported text model format {meta.get('format')!r}")

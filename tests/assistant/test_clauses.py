@@ -1,0 +1,40 @@
+"""split_clauses: a long message is judged sentence by sentence and clause by clause."""
+import pytest
+
+from assistant.clauses import MAX_CLAUSES, is_question, split_clauses
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("keeping a rope in the garage, anyway how much does it cost?",
+     ["keeping a rope in the garage", "anyway how much does it cost"]),
+    ("how many sessions and how soon will I feel anything?",
+     ["how many sessions", "and how soon will I feel anything"]),
+    ("I have burning feet every night", ["I have burning feet every night"]),
+    ("Hi! My toes are numb; some nights I hope I dont wake up... is it FDA approved",
+     ["Hi", "My toes are numb", "some nights I hope I dont wake up", "is it FDA approved"]),
+    ("line one\nline two", ["line one", "line two"]),
+])
+def test_split(text, expected):
+    assert split_clauses(text) == expected
+
+
+def test_nothing_is_lost_on_very_long_messages():
+    text = ". ".join(f"sentence number {i}" for i in range(40))
+    clauses = split_clauses(text)
+    assert len(clauses) == MAX_CLAUSES
+    assert "sentence number 39" in clauses[-1]
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, 42])
+def test_empty_or_not_text(text):
+    assert split_clauses(text) == []
+
+
+def test_punctuation_only_returns_the_text():
+    assert split_clauses("?!") == ["?!"]
+
+
+def test_is_question():
+    assert is_question("does it hurt")
+    assert is_question("it hurts?")
+    assert not is_question("my feet hurt")

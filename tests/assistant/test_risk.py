@@ -1,0 +1,125 @@
+"""The layered safety decision: patterns first, then the model, then the check-in band."""
+from pathlib import Path
+
+import pytest
+
+from assistant import risk
+from assistant.risk import Assessment, assess
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class FakeModel:
+    """Scores by keyword, so the layering can be tested apart from any training."""
+
+    def __init__(self, scores):
+        self.scores = scores
+
+    def clause_scores(self, clauses):
+        out = []
+        for clause in clauses:
+            row = {"crisis": 0.0, "emergency": 0.0, "none": 1.0}
+            for word, (label, p) in self.scores.items():
+                if word in clause:
+                    row[label] = max(row[label], p)
+            out.append(row)
+        return out
+
+
+class FakeResult:
+    def __init__(self, kind, category):
+        self.kind, self.category, self.matches = kind, category, ((kind, category),)
+
+
+class FakeDetector:
+    def __init__(self, words):
+        self.words = words
+
+    def detect(self, text):
+        for word, (kind, category) in self.words.items():
+            if word in text:
+                return FakeResult(kind, category)
+        return None
+
+
+def test_a_crisis_clause_is_not_outvoted_by_the_question_beside_it():
+    model = FakeModel({"rope": ("crisis", 0.9)})
+    text = "keeping a rope in the garage, anyway how much does it cost?"
+    result = assess(text, None, model)
+    assert (result.kind, result.source) == ("crisis", "model")
+    # the question alone raises nothing: the crisis signal came from the rope clause
+    assert assess("anyway how much does it cost?", None, model).kind is None
+
+
+def test_patterns_are_a_floor_whatever_the_model_says():
+    result = assess("i want to kms", FakeDetector({"kms": ("crisis", "suicide")}), FakeModel({}))
+    assert (result.kind, result.source, result.category) == ("crisis", "pattern", "suicide")
+
+
+def test_crisis_comes_before_emergency():
+    model = FakeModel({"pills": ("emergency", 0.95), "end it": ("crisis", 0.8)})
+    assert assess("took all my pills to end it", None, model).kind == "crisis"
+
+
+def test_uncertain_signal_gets_the_checkin():
+    model = FakeModel({"tired of everything": ("crisis", 0.5)})
+    assert assess("i am tired of everything", None, model).kind == "checkin"
+
+
+def test_below_the_band_nothing():
+    model = FakeModel({"tired": ("crisis", 0.2)})
+    result = assess("so tired today", None, model)
+    assert result == Assessment(None, "", "", -1, result.scores)
+
+
+def test_pain_idiom_and_advice_only_after_crisis_and_emergency():
+    detector = FakeDetector({"killing me": ("pain_idiom", "idiom")})
+    assert assess("my feet are killing me", detector, FakeModel({})).kind == "pain_idiom"
+    model = FakeModel({"killing me": ("crisis", 0.95)})
+    assert assess("my feet are killing me", detector, model).kind == "crisis"
+
+
+def test_thresholds_can_be_set():
+    model = FakeModel({"gone": ("crisis", 0.6)})
+    assert assess("i want to be gone", None, model).kind == "checkin"
+    assert assess("i want to be gone", None, model, {"crisis": 0.55}).kind == "crisis"
+
+
+def test_scores_carry_no_text():
+    result = assess("a rope", None, FakeModel({"rope": ("crisis", 0.9)}))
+    assert set(result.as_dict()) == {"kind", "source", "category", "clause", "scores"}
+    assert "rope" not in repr(result.as_dict())
+
+
+def test_corpus_files_load(tmp_path):
+    (tmp_path / "a.yml").write_text("crisis: [one]\nnone: [two, three]\n")
+    assert risk.load_corpus(risk.corpus_files(tmp_path)) == [("one", "crisis"), ("two", "none"), ("three", "none")]
+
+
+@pytest.mark.parametrize("content, error", [
+    ("worry: [x]\n", "unknown label"),
+    ("crisis: ['']\n", "non-empty"),
+    ("- a list\n", "mapping"),
+])
+def test_corpus_errors_name_the_problem(tmp_path, content, error):
+    (tmp_path / "a.yml").write_text(content)
+    with pytest.raises(ValueError, match=error):
+        risk.load_corpus([tmp_path / "a.yml"])
+
+
+def test_the_shipped_corpus_is_valid_and_large():
+    pairs = risk.load_corpus(risk.corpus_files(ROOT / "data" / "risk"))
+    counts = {label: sum(1 for _, lab in pairs if lab == label) for label in risk.RISK_LABELS}
+    assert counts["crisis"] >= 500 and counts["emergency"] >= 500 and counts["none"] >= 2000
+
+
+def test_clause_negatives_are_added_for_ordinary_examples_only():
+    pairs = [("I live in Texas. How far are you?", "none"), ("I want to die. Bye.", "crisis")]
+    out = risk.with_clause_negatives(pairs)
+    assert ("I live in Texas", "none") in out
+    assert not any(t == "Bye" for t, _ in out)
+
+
+def test_training_needs_every_label():
+    with pytest.raises(ValueError, match="no examples"):
+        risk.train_risk_model([("a", "crisis"), ("b", "none")])
