@@ -7,6 +7,7 @@ the problems are logged (file, line and field only, never visitor text).
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -100,6 +101,18 @@ class Content:
     @property
     def safety(self) -> Dict[str, Any]:
         return dict(self.data.get("safety") or {})
+
+    @functools.cached_property
+    def safety_detector(self) -> Any:
+        """The safety patterns of this snapshot, compiled once.
+
+        The only way the running assistant gets its safety patterns: a
+        safety.yml edit reaches visitors only after the whole content check
+        passed and this snapshot was swapped in.
+        """
+        from actions.safety.detector import SafetyDetector  # deferred: compiles regexes
+
+        return SafetyDetector(self.data["safety"])
 
     def topic_buttons(self, topic_ids: Iterable[str]) -> List[Dict[str, str]]:
         return self.buttons({"topic": t} for t in topic_ids)

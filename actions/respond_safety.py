@@ -16,10 +16,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import ask_checkin, section_template
-from actions.content import CONTENT_DIR, get_content
+from actions.content import get_content
 from actions.faq import message_topics
 from actions.replies import latest_intent, leave_prescreen_events
-from actions.safety.detector import get_detector
 
 ENDS_PRESCREEN = {"crisis", "emergency"}
 # "Should I get this?" cannot be answered here; the pre-screen is the next step.
@@ -34,7 +33,7 @@ KIND_BY_INTENT = {
 
 
 def safety_detector() -> Any:
-    return get_detector(CONTENT_DIR / "safety.yml")
+    return get_content().safety_detector
 
 
 def decision(tracker: Tracker) -> Tuple[str, str]:

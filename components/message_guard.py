@@ -139,11 +139,10 @@ class MessageGuard(GraphComponent):
 
     @staticmethod
     def _detector() -> Any:
-        # deferred imports: the lexicon loads on first use, and reloads when edited
-        from actions.content import CONTENT_DIR
-        from actions.safety.detector import get_detector
+        # the patterns of the current checked content snapshot (one reload path for all content)
+        from actions.content import get_content
 
-        return get_detector(CONTENT_DIR / "safety.yml")
+        return get_content().safety_detector
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

@@ -1,11 +1,13 @@
 """Deterministic safety detector shared by the NLU guard and the action server.
 
 Patterns and wording live in ``content/safety.yml`` so staff can review them;
-this module only normalises text, compiles the patterns once and matches them.
+this module only validates them, compiles them once and matches them. There
+is one reload path: the content store (actions/content.py) checks the whole
+content directory, this file included, and only then swaps in a snapshot;
+``Content.safety_detector`` is built from that snapshot.
 It imports nothing from Rasa.
 
 Interface:
-    get_detector(path=None) -> SafetyDetector   cached; reloads when the file changes
     SafetyDetector(spec).detect(text) -> SafetyResult | None
     SafetyResult: kind, category, message (template), matches, intent
     load_spec(path=None) -> dict;  validate_spec(spec) -> [(field path, problem)]
@@ -23,7 +25,6 @@ import logging
 import os
 import re
 import string
-import threading
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -56,12 +57,22 @@ INTENT_BY_KIND: Dict[str, str] = {
 
 PLACEHOLDERS = frozenset({"clinic_name", "team_name", "phone", "email", "hours", "intake_url"})
 
-# A hotline must never be edited out of the message that needs it.
+# A hotline must never be edited out of the message that needs it. Matched on
+# the lowercased text with runs of spaces folded; "988lifeline.org" alone does
+# not count as "988" (a word edge is required).
 REQUIRED_IN_MESSAGE: Dict[str, Tuple[str, ...]] = {
-    "crisis": ("988",),
+    "crisis": ("call or text 988", "911"),
     "emergency": ("911",),
     "pain_idiom": ("988",),
 }
+
+#: Corpora every edit of the patterns is checked against (``check_corpora``):
+#: ordinary messages no crisis/emergency pattern may fire on, and messages that
+#: must stay detected as their kind. They ship with the app, not with the tests.
+CORPUS_DIR = Path(__file__).resolve().parents[2] / "data" / "safety"
+ORDINARY_CORPUS = CORPUS_DIR / "ordinary.yml"
+MUST_DETECT_CORPUS = CORPUS_DIR / "must_detect.yml"
+ALARM_KINDS = ("crisis", "emergency")
 
 TOP_KEYS: Tuple[str, ...] = ("version", "words") + KINDS
 SECTION_KEYS: Tuple[str, ...] = ("description", "message", "categories")
@@ -580,9 +591,10 @@ def _check_message(msg: Any, path: str, kind: str) -> List[Tuple[str, str]]:
         if name not in PLACEHOLDERS:
             errors.append((path, f"unknown placeholder '{{{name}}}'; allowed: "
                                  + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))))
+    folded = " ".join(msg.lower().split())
     for needed in REQUIRED_IN_MESSAGE.get(kind, ()):
-        if needed not in msg:
-            errors.append((path, f"a {kind} message must contain '{needed}'"))
+        if not re.search(r"(?<![\w.])" + re.escape(needed) + r"(?![\w])", folded):
+            errors.append((path, f"a {kind} message must say '{needed}'"))
     return errors
 
 
@@ -730,7 +742,41 @@ def validate_spec(spec: Any) -> List[Tuple[str, str]]:
     errors, lists = _structure_errors(spec)
     if errors:
         return errors
-    return SafetyDetector._unchecked(spec, lists).example_errors(spec)
+    detector = SafetyDetector._unchecked(spec, lists)
+    return detector.example_errors(spec) + check_corpora(detector, spec)
+
+
+@functools.lru_cache(maxsize=1)
+def _corpora() -> Tuple[Tuple[str, ...], Tuple[Tuple[str, str], ...]]:
+    ordinary = yaml.safe_load(ORDINARY_CORPUS.read_text(encoding="utf-8")) or {}
+    must = yaml.safe_load(MUST_DETECT_CORPUS.read_text(encoding="utf-8")) or {}
+    texts = tuple(ordinary.get("messages") or ()) + tuple(ordinary.get("medical_advice_questions") or ())
+    needed = [(t, "crisis") for t in must.get("crisis") or ()]
+    needed += [(t, "emergency") for texts_ in (must.get("emergency") or {}).values() for t in texts_]
+    needed += [(t, "pain_idiom") for t in must.get("pain_idiom") or ()]
+    return texts, tuple(needed)
+
+
+def check_corpora(detector: "SafetyDetector", spec: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """Safety content is checked like code: no crisis or emergency pattern may fire
+    on an ordinary message, and every must-detect message must keep its kind."""
+    try:
+        ordinary, needed = _corpora()
+    except (OSError, yaml.YAMLError) as exc:
+        return [("", f"the safety check corpora could not be read ({type(exc).__name__})")]
+    errors: List[Tuple[str, str]] = []
+    for text in ordinary:
+        for kind, category, index in detector.explain(text):
+            if kind in ALARM_KINDS:
+                ci = next(i for i, c in enumerate(spec[kind]["categories"]) if c["id"] == category)
+                errors.append((f"{kind}.categories[{ci}].patterns[{index}]",
+                               f"fires on an ordinary message ({ORDINARY_CORPUS.name}): {text[:80]!r}"))
+    for text, kind in needed:
+        found = detector.detect(text)
+        if found is None or found.kind != kind:
+            errors.append((kind, f"no longer detects a message it must ({MUST_DETECT_CORPUS.name}): "
+                                 f"{text[:80]!r} -> {found.kind if found else 'nothing'}"))
+    return errors
 
 
 # --------------------------------------------------------------------------- #
@@ -974,69 +1020,3 @@ class _Scan:
             else:
                 windows.append([lo, hi])
         return any(pat.search(norm, lo, hi) for lo, hi in windows)
-
-
-# --------------------------------------------------------------------------- #
-# Cached detector that follows edits to the file
-# --------------------------------------------------------------------------- #
-@dataclass
-class _CacheEntry:
-    stamp: Optional[Tuple[int, int, int]]
-    detector: SafetyDetector
-
-
-_cache: Dict[str, _CacheEntry] = {}
-_cache_lock = threading.Lock()
-
-
-def _stamp(path: Path) -> Optional[Tuple[int, int, int]]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-def get_detector(path: Optional[PathLike] = None) -> SafetyDetector:
-    """Return a detector for safety.yml (or ``path``), rebuilt when the file changes.
-
-    The file's modification time is checked on every call. If a changed file
-    cannot be read or fails validation, the last good detector is kept, a
-    warning (field paths only) is logged, and nothing is raised. Only the very
-    first load raises (``SafetySpecError``, ``OSError`` or ``yaml.YAMLError``),
-    so a broken file stops start-up instead of running without a safety net.
-    """
-    p = Path(path) if path is not None else DEFAULT_SPEC_PATH
-    key = os.fspath(p)
-    stamp = _stamp(p)
-    entry = _cache.get(key)
-    if entry is not None and entry.stamp == stamp:
-        return entry.detector
-    with _cache_lock:
-        entry = _cache.get(key)
-        if entry is not None and entry.stamp == stamp:
-            return entry.detector
-        try:
-            detector = SafetyDetector(load_spec(p))
-        except (SafetySpecError, OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            if entry is None:
-                raise
-            problems = getattr(exc, "errors", None)
-            logger.warning(
-                "safety spec %s changed but was not loaded (%s); keeping the last good version",
-                key, f"{len(problems)} problem(s), first at {problems[0][0]!r}" if problems
-                else type(exc).__name__,
-            )
-            # Remember the bad stamp so we do not re-read the file on every message.
-            _cache[key] = _CacheEntry(stamp, entry.detector)
-            return entry.detector
-        _cache[key] = _CacheEntry(stamp, detector)
-        if entry is not None:
-            logger.info("safety spec %s reloaded", key)
-        return detector
-
-
-def clear_cache() -> None:
-    """Forget cached detectors (for tests)."""
-    with _cache_lock:
-        _cache.clear()

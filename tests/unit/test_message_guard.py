@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from actions.content import CONTENT_DIR
-from actions.safety.detector import get_detector
+from actions.safety.detector import SafetyDetector, load_spec
 from components.language import is_probably_not_english
 from components.message_guard import MessageGuard, guard_intent
 
 
 @pytest.fixture(scope="module")
 def detector():
-    return get_detector(CONTENT_DIR / "safety.yml")
+    return SafetyDetector(load_spec())
 
 
 def _assess(detector, text):
