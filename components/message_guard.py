@@ -18,7 +18,6 @@ text) so the action server replies to what was decided here.
 """
 from __future__ import annotations
 
-import components.speedups  # noqa: F401  (validates action responses with a pre-compiled schema)
 
 import logging
 import os
