@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import ask_checkin, section_template
 from actions.content import get_content
-from actions.faq import message_topics
+from actions.faq import answer_topics, message_topics
 from actions.replies import latest_intent, leave_prescreen_events
 
 ENDS_PRESCREEN = {"crisis", "emergency"}
@@ -75,6 +75,9 @@ class ActionRespondSafety(Action):
         if category in OFFER_PRESCREEN and (tracker.active_loop or {}).get("name") != "prescreen_form":
             buttons = content.buttons(content.message("prescreen_offer").get("buttons"))
         dispatcher.utter_message(text=content.render(template_for(kind, category, content)), buttons=buttons)
+        if kind == "medical_advice":
+            # the decision is the care team's; the page's general facts still help
+            answer_topics(dispatcher, content, message_topics(tracker))
         if kind in ENDS_PRESCREEN and (tracker.active_loop or {}).get("name") == "prescreen_form":
             return leave_prescreen_events(domain)
         return []

@@ -60,6 +60,11 @@ def split_clauses(text: str) -> List[str]:
     return clauses
 
 
+def parts(text: str, clauses: List[str]) -> List[str]:
+    """What the models judge: the whole message, then each clause if there is more than one."""
+    return [text] + list(clauses) if len(clauses) > 1 else [text]
+
+
 def is_question(clause: str) -> bool:
     """A clause that asks something (ends with '?' or opens with a question word)."""
     c = clause.strip().lower()

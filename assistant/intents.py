@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
-from assistant.clauses import is_question, split_clauses
+from assistant.clauses import is_question, parts, split_clauses
 from assistant.textmodel import TextModel
 
 FAQ_PREFIX = "faq_"
@@ -41,12 +41,15 @@ def _ranked(model: TextModel, row) -> List[Tuple[str, float]]:
 
 
 def read(model: TextModel, text: str, clauses: Optional[Sequence[str]] = None,
-         clause_min: float = 0.45, ranking_length: int = 10) -> Reading:
-    """The intent, its confidence and ranking, and the FAQ topics of ``text``."""
+         clause_min: float = 0.45, ranking_length: int = 10, features=None) -> Reading:
+    """The intent, its confidence and ranking, and the FAQ topics of ``text``.
+
+    ``features``: ``featurize(parts(text, clauses))``, when the caller shares it with the risk model.
+    """
     if clauses is None:
         clauses = split_clauses(text)
     multi = len(clauses) > 1
-    probs = model.predict_proba([text] + (list(clauses) if multi else []))
+    probs = model.predict_proba(parts(text, list(clauses)), features)
     whole = _ranked(model, probs[0])
     if not multi:
         intent, conf = whole[0]

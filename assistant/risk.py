@@ -26,7 +26,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import yaml
 
-from assistant.clauses import split_clauses
+from assistant.clauses import parts, split_clauses
 from assistant.textmodel import TextModel, train
 
 RISK_LABELS = ("crisis", "emergency", "none")
@@ -125,36 +125,37 @@ class RiskModel:
         self.model = model
         self._index = {c: i for i, c in enumerate(model.classes)}
 
-    def clause_scores(self, clauses: Sequence[str]) -> List[Dict[str, float]]:
+    def clause_scores(self, clauses: Sequence[str], features: Any = None) -> List[Dict[str, float]]:
         if not clauses:
             return []
-        probs = self.model.predict_proba(list(clauses))
+        probs = self.model.predict_proba(list(clauses), features)
         return [{label: float(row[self._index[label]]) for label in RISK_LABELS} for row in probs]
 
 
 def assess(text: str, detector: Any = None, model: Optional[RiskModel] = None,
            thresholds: Optional[Dict[str, float]] = None,
-           clauses: Optional[Sequence[str]] = None) -> Assessment:
-    """The layered decision for ``text`` (see the module docstring)."""
+           clauses: Optional[Sequence[str]] = None, features: Any = None) -> Assessment:
+    """The layered decision for ``text`` (see the module docstring).
+
+    ``features``: ``featurize(parts(text, clauses))`` when shared with the intent classifier.
+    """
     th = dict(DEFAULT_THRESHOLDS, **(thresholds or {}))
     if clauses is None:
         clauses = split_clauses(text)
-    parts = [text] + [c for c in clauses if c != text] if len(clauses) > 1 else [text]
+    judged = parts(text, list(clauses))
 
-    # 1. patterns, on the whole message and on every clause
+    # 1. patterns, on the whole message (a clause is a part of it: the same
+    #    patterns match there, and some need the words around the clause)
     found: Dict[str, Tuple[str, int]] = {}
     if detector is not None:
-        for i, part in enumerate(parts):
-            result = detector.detect(part)
-            if result is None:
-                continue
-            for kind, category in result.matches:
-                found.setdefault(kind, (category, i - 1))
+        result = detector.detect(text)
+        for kind, category in (result.matches if result is not None else ()):
+            found.setdefault(kind, (category, -1))
 
     # 2. the model, on the whole message and on every clause
     best = {label: (0.0, -1) for label in RISK_LABELS if label != "none"}
     if model is not None:
-        for i, row in enumerate(model.clause_scores(parts)):
+        for i, row in enumerate(model.clause_scores(judged, features)):
             for label in best:
                 if row[label] > best[label][0]:
                     best[label] = (row[label], i - 1)

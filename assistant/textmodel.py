@@ -76,8 +76,9 @@ class TextModel:
         lookup[self.columns] = np.arange(len(self.columns), dtype=np.int32)
         self._lookup = lookup
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        x = featurize(texts)
+    def scores(self, texts: Sequence[str], features: Optional[sp.csr_matrix] = None) -> np.ndarray:
+        """Raw class scores; ``features`` (``featurize(texts)``) may be passed in to share it between models."""
+        x = featurize(texts) if features is None else features
         out = np.tile(self.bias, (x.shape[0], 1))
         for row in range(x.shape[0]):
             start, end = x.indptr[row], x.indptr[row + 1]
@@ -87,8 +88,8 @@ class TextModel:
                 out[row] += x.data[start:end][keep] @ self.weights[idx[keep]]
         return out
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        s = self.scores(texts)
+    def predict_proba(self, texts: Sequence[str], features: Optional[sp.csr_matrix] = None) -> np.ndarray:
+        s = self.scores(texts, features)
         if len(self.classes) == 2 and s.shape[1] == 1:
             p = 1.0 / (1.0 + np.exp(-s[:, 0]))
             return np.stack([1 - p, p], axis=1)

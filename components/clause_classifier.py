@@ -21,13 +21,15 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant import intents, textmodel
-from assistant.clauses import split_clauses
+from assistant.clauses import parts, split_clauses
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "intents.npz"
 TOPICS_KEY = "topics"
-CLAUSES_KEY = "clauses"  # kept on the message object only (not output): the guard reuses the split
+# kept on the message object only (not in the output): MessageGuard reuses the split and the features
+CLAUSES_KEY = "clauses"
+FEATURES_KEY = "clause_features"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -81,10 +83,12 @@ class ClauseIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(TOPICS_KEY, [], add_to_output=True)
                 continue
             clauses = split_clauses(text)
+            features = textmodel.featurize(parts(text, clauses))
             message.set(CLAUSES_KEY, clauses)
+            message.set(FEATURES_KEY, features)
             reading = intents.read(self.model, text, clauses,
                                    clause_min=float(self.config["clause_min_confidence"]),
-                                   ranking_length=int(self.config["ranking_length"]))
+                                   ranking_length=int(self.config["ranking_length"]), features=features)
             message.set(INTENT, {"name": reading.intent, "confidence": reading.confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in reading.ranking],
                         add_to_output=True)

@@ -9,8 +9,10 @@ the intent (confidence 1.0) when the message is:
   ``data/risk/*.yml``, apart from the FAQ intents);
 - an uncertain crisis signal: ``safety_checkin`` (a warm, direct question that
   also gives 988);
-- a pain idiom or a request for individual medical advice (patterns) — unless
-  the message also asks FAQ questions, which are then answered;
+- a pain idiom (patterns), unless the message also asks FAQ questions, which
+  are then answered with a gentle line that gives 988;
+- a request for an individual medical decision (patterns: start, stop or
+  change a medicine or dose, diagnose me, read my results, skip a treatment);
 - empty, too long, or not in English.
 
 It also sets ``safety`` on the parse data (kind, source, clause, scores; never
@@ -42,7 +44,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 RISK_FILE = "risk.npz"
 SAFETY_KEY = "safety"
 TOPICS_KEY = "topics"
-CLAUSES_KEY = "clauses"
+CLAUSES_KEY = "clauses"  # set by ClauseIntentClassifier: the split and its features, reused here
+FEATURES_KEY = "clause_features"
 
 #: The intent each safety decision sets.
 SAFETY_INTENTS = {
@@ -52,8 +55,13 @@ SAFETY_INTENTS = {
     "pain_idiom": "pain_idiom",
     "medical_advice": "ask_medical_advice",
 }
-#: Decisions that give way to the FAQ questions asked in the same message.
-YIELD_TO_QUESTIONS = {"pain_idiom", "medical_advice"}
+#: Decisions that give way to the FAQ questions asked in the same message (the
+#: answer then adds a gentle line with 988). A medical-advice request does not:
+#: its reply redirects the decision to the care team, then gives the page's facts.
+#: "Will it help me sleep?" matches personal_recommendation but is an
+#: educational question in the first person: it gets the facts and a line that
+#: the team decides, not a refusal.
+YIELD_TO_QUESTIONS = {("pain_idiom", None), ("medical_advice", "personal_recommendation")}
 #: Intents only the guard may set: a classifier guess of one is replaced by its next-best intent.
 GUARD_ONLY = frozenset({"crisis", "emergency", "safety_checkin", "empty_message", "message_too_long"})
 
@@ -64,7 +72,9 @@ def guard_intent(text: Any, max_chars: int, assessment: Optional[risk.Assessment
     if not isinstance(text, str) or not text.strip():
         return "empty_message"
     kind = assessment.kind if assessment is not None else None
-    if kind in SAFETY_INTENTS and not (kind in YIELD_TO_QUESTIONS and topics):
+    yields = topics and ((kind, None) in YIELD_TO_QUESTIONS
+                         or (kind, assessment.category if assessment else None) in YIELD_TO_QUESTIONS)
+    if kind in SAFETY_INTENTS and not yields:
         return SAFETY_INTENTS[kind]
     if len(text) > max_chars:
         return "message_too_long"
@@ -146,8 +156,9 @@ class MessageGuard(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def assess(self, text: str, clauses: Optional[List[str]] = None) -> risk.Assessment:
-        return risk.assess(text, self._detector(), self.risk_model, self.thresholds, clauses)
+    def assess(self, text: str, clauses: Optional[List[str]] = None, features: Any = None) -> risk.Assessment:
+        return risk.assess(text, self._detector(), self.risk_model, self.thresholds, clauses,
+                           features if clauses is not None else None)
 
     def _drop_guard_only_guess(self, message: Message) -> None:
         current = message.get(INTENT) or {}
@@ -165,7 +176,7 @@ class MessageGuard(GraphComponent):
             text = message.get(TEXT)
             assessment = None
             if isinstance(text, str) and text.strip():
-                assessment = self.assess(text, message.get(CLAUSES_KEY))
+                assessment = self.assess(text, message.get(CLAUSES_KEY), message.get(FEATURES_KEY))
                 message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
             intent = guard_intent(text, self.max_chars, assessment, message.get(TOPICS_KEY))
             if intent is None:

@@ -15,7 +15,7 @@ class FakeModel:
     def __init__(self, scores):
         self.scores = scores
 
-    def clause_scores(self, clauses):
+    def clause_scores(self, clauses, features=None):
         out = []
         for clause in clauses:
             row = {"crisis": 0.0, "emergency": 0.0, "none": 1.0}

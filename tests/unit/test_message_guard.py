@@ -115,7 +115,7 @@ class _Model:
     def __init__(self, crisis: float) -> None:
         self.crisis = crisis
 
-    def clause_scores(self, clauses):
+    def clause_scores(self, clauses, features=None):
         return [{"crisis": self.crisis, "emergency": 0.0, "none": 1 - self.crisis} for _ in clauses]
 
 
