@@ -110,7 +110,7 @@ class Content:
         safety.yml edit reaches visitors only after the whole content check
         passed and this snapshot was swapped in.
         """
-        from actions.safety.detector import SafetyDetector  # deferred: compiles regexes
+        from assistant.safety import SafetyDetector  # deferred: compiles regexes
 
         return SafetyDetector(self.data["safety"])
 

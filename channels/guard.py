@@ -1,12 +1,20 @@
 """Shared safety net for every channel: validate the visitor, never go silent.
 
-If handling a message fails (the action server is down, an action raises) the
-visitor still gets a short apology with the clinic's phone number, and the
-Rasa server keeps running. Logs name the failure, never the message text.
+If handling a message fails (the action server is down, frozen or failing, an
+action raises) the visitor still gets a reply, and the Rasa server keeps
+running:
+
+- a crisis or an emergency (as MessageGuard decided, in this process) gets
+  its reply from the checked content snapshot, sent by this process: crisis
+  help never depends on the action server;
+- anything else gets a short apology with the clinic's phone number (and the
+  check-in's 988 line when the guard was unsure).
+
+Action calls time out after ACTION_TIMEOUT_SECONDS (default 5) instead of
+Rasa's 300 s, so a frozen action server costs a visitor seconds, not minutes.
+Logs name the failure, never the message text.
 """
 from __future__ import annotations
-
-import components.speedups  # installs the speed fixes; start-up and shut-down hooks below
 
 import logging
 import os
@@ -15,25 +23,56 @@ from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
+from components import speedups  # importing patches nothing; installed at server start below
+from components.speedups import gc_freeze, keepalive
+
 logger = logging.getLogger(__name__)
 
 SENDER_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 FALLBACK_TEXT = (
     "Sorry, something went wrong on our side. Please try again in a moment, "
-    "or contact the clinic."
+    "or contact the clinic. If you are thinking about suicide, call or text 988. "
+    "In an emergency, call 911."
 )  # used only if content/ itself cannot be read
+DEFAULT_ACTION_TIMEOUT = 5.0
+# a reply that carries the help line counts as that help having been given
+HELP_LINE = {"crisis": re.compile(r"\b988\b"), "emergency": re.compile(r"\b911\b")}
+
+
+def action_timeout() -> float:
+    try:
+        value = float(os.environ.get("ACTION_TIMEOUT_SECONDS") or DEFAULT_ACTION_TIMEOUT)
+    except ValueError:
+        value = DEFAULT_ACTION_TIMEOUT
+    return value if value > 0 else DEFAULT_ACTION_TIMEOUT
+
+
+def apply_action_timeout() -> None:
+    """Rasa 3.6 waits up to 300 s for a custom action; wait ACTION_TIMEOUT_SECONDS."""
+    import rasa.core.actions.action as rasa_action
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout()
 
 
 def manage_server_lifetime(blueprint: Any) -> None:
-    """Start-up and shut-down work for the Rasa server (see components/speedups.py)."""
+    """Start-up and shut-down work for the Rasa server (see components/speedups/).
+
+    The speed fixes are installed here, in the Rasa server only, before the
+    model is loaded; `rasa train` and other tools run Rasa's own code.
+    """
+
+    @blueprint.listener("before_server_start")
+    async def _install_speedups(*_: Any) -> None:
+        speedups.install_all()  # idempotent: both channels call it
+        apply_action_timeout()
 
     @blueprint.listener("after_server_start")
     async def _freeze(*_: Any) -> None:
-        components.speedups.freeze_loaded_objects()
+        gc_freeze.freeze_loaded_objects()
 
     @blueprint.listener("after_server_stop")
     async def _close(*_: Any) -> None:
-        await components.speedups.close_sessions()
+        await keepalive.close_sessions()
 
 
 def allowed_origins() -> list:
@@ -52,6 +91,7 @@ class CountingOutputChannel(OutputChannel):
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.sent = 0
+        self.texts: list = []
 
     @classmethod
     def name(cls) -> Text:
@@ -64,6 +104,11 @@ class CountingOutputChannel(OutputChannel):
 def _counted(method: str) -> Callable[..., Awaitable[None]]:
     async def send(self: CountingOutputChannel, *args: Any, **kwargs: Any) -> None:
         self.sent += 1
+        for value in list(args[1:]) + list(kwargs.values()):
+            if isinstance(value, str):
+                self.texts.append(value)
+            elif isinstance(value, dict) and isinstance(value.get("text"), str):
+                self.texts.append(value["text"])
         await getattr(self.inner, method)(*args, **kwargs)
 
     send.__name__ = method
@@ -75,14 +120,31 @@ for _method in ("send_response", "send_text_message", "send_image_url", "send_at
     setattr(CountingOutputChannel, _method, _counted(_method))
 
 
-def apology_text() -> str:
+def apology_text(kind: Any = None) -> str:
+    """The reply when handling failed: the crisis or emergency reply for those, else the apology."""
     try:
+        from actions.checkin import section_template
         from actions.content import get_content
 
         content = get_content()
-        return content.render(content.message("action_error").get("text")) or FALLBACK_TEXT
+        if kind in HELP_LINE:
+            return content.render(section_template(content, kind)) or FALLBACK_TEXT
+        text = content.render(content.message("action_error").get("text"))
+        if kind == "checkin":
+            text += "\n\n" + content.render(content.message("safety_line").get("text"))
+        return text or FALLBACK_TEXT
     except Exception:  # content unreadable: the hard-coded last resort above
         return FALLBACK_TEXT
+
+
+def _safety_kind(text: Any) -> Any:
+    try:
+        from components.message_guard import decision_for
+
+        return decision_for(text)
+    except Exception as exc:  # never let the safety net itself fail
+        logger.error("safety decision unavailable: %s", type(exc).__name__)
+        return None
 
 
 async def handle_guarded(
@@ -97,5 +159,11 @@ async def handle_guarded(
         await on_new_message(message)
     except Exception as exc:  # the visitor must not be left with silence
         logger.error("message handling failed: %s", type(exc).__name__)
-    if counter.sent == 0:
-        await counter.inner.send_response(message.sender_id, {"text": apology_text()})
+    kind = _safety_kind(message.text)
+    help_line = HELP_LINE.get(kind)
+    if help_line is not None and not any(help_line.search(t) for t in counter.texts):
+        # the crisis/emergency reply did not go out (action server down, slow or failing)
+        logger.error("safety reply sent by the Rasa server itself (%s)", kind)
+        await counter.inner.send_response(message.sender_id, {"text": apology_text(kind)})
+    elif counter.sent == 0:
+        await counter.inner.send_response(message.sender_id, {"text": apology_text(kind)})

@@ -38,7 +38,7 @@ class ClauseIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"c": 30.0, "clause_min_confidence": 0.25, "ranking_length": 10}
+        return {"c": 100.0, "clause_min_confidence": 0.25, "ranking_length": 10}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[textmodel.TextModel] = None) -> None:

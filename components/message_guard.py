@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
@@ -64,6 +66,42 @@ SAFETY_INTENTS = {
 YIELD_TO_QUESTIONS = {("pain_idiom", None), ("medical_advice", "personal_recommendation")}
 #: Intents only the guard may set: a classifier guess of one is replaced by its next-best intent.
 GUARD_ONLY = frozenset({"crisis", "emergency", "safety_checkin", "empty_message", "message_too_long"})
+
+
+# The latest decisions, by hash of the message text, so the channels' safety
+# net (channels/guard.py) can send the crisis or emergency reply itself when
+# the action server is down, slow or failing. Hashes and kinds only, no text.
+_RECENT: "OrderedDict[int, Optional[str]]" = OrderedDict()
+_RECENT_MAX = 4096
+_RECENT_LOCK = threading.Lock()
+_ACTIVE: List["MessageGuard"] = []
+
+
+def _remember(text: str, kind: Optional[str]) -> None:
+    with _RECENT_LOCK:
+        _RECENT[hash(text)] = kind
+        _RECENT.move_to_end(hash(text))
+        while len(_RECENT) > _RECENT_MAX:
+            _RECENT.popitem(last=False)
+
+
+def decision_for(text: Any) -> Optional[str]:
+    """The safety kind decided for ``text`` ("crisis", "emergency", "checkin", ...) or None.
+
+    Looked up among the latest decisions; a message the pipeline never reached
+    (it failed earlier) is judged now by the loaded guard, or by the patterns
+    of the current content snapshot if no model is loaded.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    with _RECENT_LOCK:
+        if hash(text) in _RECENT:
+            return _RECENT[hash(text)]
+    if _ACTIVE:
+        return _ACTIVE[-1].assess(text).kind
+    from actions.content import get_content
+
+    return risk.assess(text, get_content().safety_detector).kind
 
 
 def guard_intent(text: Any, max_chars: int, assessment: Optional[risk.Assessment] = None,
@@ -115,6 +153,8 @@ class MessageGuard(GraphComponent):
         self._resource = resource
         self.risk_model = risk.RiskModel(model) if model is not None else None
         self._detector()  # build the lexicon when the model loads, not on a visitor's first message
+        if model is not None:
+            _ACTIVE[:] = [self]  # the loaded model's guard answers decision_for()
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -178,6 +218,7 @@ class MessageGuard(GraphComponent):
             if isinstance(text, str) and text.strip():
                 assessment = self.assess(text, message.get(CLAUSES_KEY), message.get(FEATURES_KEY))
                 message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
+                _remember(text, assessment.kind)
             intent = guard_intent(text, self.max_chars, assessment, message.get(TOPICS_KEY))
             if intent is None:
                 self._drop_guard_only_guess(message)

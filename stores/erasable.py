@@ -27,7 +27,6 @@ import time
 from collections import OrderedDict
 from typing import Any, List, Optional, Tuple
 
-import components.speedups  # noqa: F401  (faster event deserialisation)
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker

@@ -140,6 +140,13 @@ class SafetyDetector:
                 return r.message
         raise KeyError(f"{kind}/{category}")
 
+    def compiled_patterns(self, kind: str, category: str) -> Tuple["re.Pattern[str]", ...]:
+        """The compiled patterns of one category, word lists expanded (for tests and reviews)."""
+        for r in self._rules:
+            if r.kind == kind and r.category == category:
+                return tuple(p.regex for p in r.patterns)
+        raise KeyError(f"{kind}/{category}")
+
     def detect(self, text: Any, *, use_prefilter: bool = True) -> Optional[SafetyResult]:
         """Return the highest-priority finding in ``text``, or None.
 

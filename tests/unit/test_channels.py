@@ -47,3 +47,51 @@ async def test_a_normal_reply_is_passed_through_untouched() -> None:
 
 # The REST channel's HTTP validation is tested against the running server in
 # tests/e2e/test_security.py (4xx for every malformed body, never 500).
+
+
+@pytest.mark.parametrize("text, line", [
+    ("I want to kill myself", "988"),
+    ("I have crushing chest pain right now", "911"),
+])
+async def test_crisis_help_does_not_depend_on_the_action_server(text, line) -> None:
+    """The pipeline failed (action server down): the Rasa process sends the safety reply itself."""
+    async def broken(message: UserMessage) -> None:
+        raise RuntimeError("action server unreachable")
+
+    out = CollectingOutputChannel()
+    await handle_guarded(broken, UserMessage(text, out, "visitor-12345678"))
+    assert line in out.messages[0]["text"]
+    assert "Sorry" not in out.messages[0]["text"]
+
+
+async def test_a_crisis_reply_already_sent_is_not_sent_twice() -> None:
+    async def answers(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Please call or text 988.")
+
+    out = CollectingOutputChannel()
+    await handle_guarded(answers, UserMessage("I want to kill myself", out, "visitor-12345678"))
+    assert len(out.messages) == 1
+
+
+async def test_a_crisis_with_only_an_unrelated_reply_still_gets_988() -> None:
+    """An action that answered something else (or half a turn) does not count as crisis help."""
+    async def partial(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "Here is what I know about cost.")
+
+    out = CollectingOutputChannel()
+    await handle_guarded(partial, UserMessage("I want to end my life, how much is it", out, "visitor-12345678"))
+    assert any("988" in m["text"] for m in out.messages)
+
+
+def test_action_calls_time_out_after_a_few_seconds(monkeypatch) -> None:
+    import rasa.core.actions.action as rasa_action
+
+    from channels.guard import apply_action_timeout
+
+    monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", 300)
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "3")
+    apply_action_timeout()
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 3.0
+    monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "nonsense")
+    apply_action_timeout()
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 5.0

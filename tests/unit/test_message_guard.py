@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.safety.detector import SafetyDetector, load_spec
+from assistant.safety import SafetyDetector, load_spec
 from components.language import is_probably_not_english
 from components.message_guard import MessageGuard, guard_intent
 

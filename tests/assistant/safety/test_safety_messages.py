@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from actions.safety.detector import KINDS, PLACEHOLDERS
+from assistant.safety import KINDS
+from assistant.safety.spec import PLACEHOLDERS
 
 CLINIC = {"clinic_name": "BioGenesis", "team_name": "Dr. Moreno's team", "phone": "(555) 010-0199",
           "email": "intake@clinic.example.com", "hours": "Monday to Friday, 9 am to 5 pm",

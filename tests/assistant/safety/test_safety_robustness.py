@@ -1,5 +1,12 @@
 """Any input is safe and fast; the prefilter never changes a result.
 
+The prefilter (assistant/safety/prefilter.py) is compared with two plain
+scans: ``explain`` (every pattern over the whole text) and
+``detect(text, use_prefilter=False)``. Each pattern is also timed on its own,
+without the prefilter, on 40,000-character inputs, so a pattern that
+backtracks badly cannot hide behind it. scripts/bench_safety.py has the
+numbers that justify keeping the prefilter.
+
 Timings use CPU time (time.process_time) so that other work on a shared
 machine does not make them flaky; run with -s to see them.
 """
@@ -14,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from actions.safety.detector import KINDS
+from assistant.safety import KINDS, normalise
 
-SOURCE_PAGE = Path(__file__).resolve().parents[3] / "shared" / "source" / "clinic-neuropathy-page.txt"
+SOURCE_PAGE = Path(__file__).resolve().parents[4] / "shared" / "source" / "clinic-neuropathy-page.txt"
 
 
 def _cpu_ms(fn, repeat=3):
@@ -86,16 +93,18 @@ def test_prefilter_never_changes_a_result(detector, crisis_emergency, ordinary, 
         text = rng.choice([" ", ". ", "\n", ""]).join(parts)
         res = detector.detect(text)
         assert (res.matches if res else ()) == _brute_force(detector, text), text[:200]
+        assert res == detector.detect(text, use_prefilter=False), text[:200]
         checked += 1
     for text in alarm + calm:
         res = detector.detect(text)
         assert (res.matches if res else ()) == _brute_force(detector, text), text
+        assert res == detector.detect(text, use_prefilter=False), text
         checked += 1
     print(f"\nprefilter equivalence: {checked} texts, no difference from a full scan")
 
 
-def _adversarial_inputs(spec):
-    """20,000-character strings built from the spec's own words and patterns."""
+def _pieces(spec):
+    """The literal words of the spec's word lists and patterns."""
     pieces = set()
     for entries in spec["words"].values():
         for entry in entries:
@@ -105,15 +114,23 @@ def _adversarial_inputs(spec):
             for pattern in cat["patterns"]:
                 literal = re.sub(r"\{[a-z_]+\}|\\[a-z]|[^a-z0-9 ]", " ", pattern)
                 pieces.add(" ".join(literal.split()))
-    pieces = sorted(p for p in pieces if p.strip())
+    return sorted(p for p in pieces if p.strip())
+
+
+_REPEATED = ("a" * 40000, "ab" * 20000, "a " * 20000, "i want to " * 4000, "should i " * 4500,
+             "is it ok to " * 3400, "one side of my body " * 2000, "k1l" * 13334, "sus" * 13334)
+
+
+def _adversarial_inputs(spec):
+    """20,000-character strings built from the spec's own words and patterns."""
+    pieces = _pieces(spec)
     yield "all pieces", (" ".join(pieces) * 20)[:20000]
     yield "all pieces, no spaces", ("".join(pieces).replace(" ", "") * 20)[:20000]
     for piece in pieces[::7]:
         yield f"{piece[:20]!r} repeated", ((piece + " ") * (20000 // (len(piece) + 1) + 1))[:20000]
         yield f"{piece[:20]!r} glued", ((piece.replace(' ', '') or 'x') * (20000 // max(1, len(piece)) + 1))[:20000]
-    for text in ("a" * 20000, "ab" * 10000, "a " * 10000, "i want to " * 2000, "should i " * 2200,
-                 "is it ok to " * 1700, "one side of my body " * 1000, "k1l" * 6666, "sus" * 6666):
-        yield text[:12] + "...", text
+    for text in _REPEATED:
+        yield text[:12] + "...", text[:20000]
 
 
 def test_no_pattern_backtracks_badly_on_long_adversarial_input(detector, spec):
@@ -124,6 +141,24 @@ def test_no_pattern_backtracks_badly_on_long_adversarial_input(detector, spec):
     print(f"\nadversarial 20k-character inputs: {len(timings)}, median {statistics.median(t for t, _ in timings):.2f} ms, "
           f"worst {timings[0][0]:.2f} ms ({timings[0][1]})")
     assert timings[0][0] < 250, timings[:5]  # linear-time patterns stay far below this
+
+
+def test_no_pattern_takes_long_on_a_40000_character_input(detector, spec):
+    """Each compiled pattern on its own, plain regex.search, no prefilter to skip it."""
+    pieces = _pieces(spec)
+    texts = {"all pieces": (" ".join(pieces) * 40)[:40000],
+             "all pieces, no spaces": ("".join(pieces).replace(" ", "") * 40)[:40000]}
+    texts.update((text[:12] + "...", text[:40000]) for text in _REPEATED)
+    texts = {name: normalise(text) for name, text in texts.items()}
+    timings = []
+    for kind, category in detector.categories:
+        for index, regex in enumerate(detector.compiled_patterns(kind, category)):
+            for name, text in texts.items():
+                timings.append((_cpu_ms(lambda: regex.search(text), repeat=1), f"{kind}/{category}[{index}]", name))
+    timings.sort(reverse=True)
+    print(f"\n{len(timings)} pattern runs on 40,000 characters: median "
+          f"{statistics.median(t for t, _, _ in timings):.2f} ms, worst {timings[0][0]:.2f} ms {timings[0][1:]}")
+    assert timings[0][0] < 100, timings[:5]  # linear-time patterns take a few ms; backtracking takes seconds
 
 
 def test_typical_messages_take_well_under_5_ms(detector, crisis_emergency, ordinary, medical_advice):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.safety.detector import SafetyDetector, SafetySpecError, validate_spec
+from assistant.safety import SafetyDetector, SafetySpecError, validate_spec
 
 
 def _paths(errors):

@@ -8,7 +8,7 @@ from typing import Any, Dict
 import pytest
 import yaml
 
-from actions.safety.detector import MUST_DETECT_CORPUS, ORDINARY_CORPUS, SafetyDetector, load_spec
+from assistant.safety import MUST_DETECT_CORPUS, ORDINARY_CORPUS, SafetyDetector, load_spec
 
 HERE = Path(__file__).resolve().parent
 

@@ -1,4 +1,4 @@
-"""Recall and false-alarm figures on the corpora in tests/safety/.
+"""Recall and false-alarm figures on the safety corpora (data/safety/, medical_advice.yml here).
 
 Run with -s to see the figures printed.
 """
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-SAMPLE_PROBES = Path(__file__).resolve().parents[3] / "shared" / "eval" / "sample_probes.yml"
+SAMPLE_PROBES = Path(__file__).resolve().parents[4] / "shared" / "eval" / "sample_probes.yml"
 
 
 def _pct(part: int, whole: int) -> str:

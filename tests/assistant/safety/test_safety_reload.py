@@ -16,7 +16,7 @@ import yaml
 
 from actions.content import ContentStore
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

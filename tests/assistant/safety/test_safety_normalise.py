@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.safety.detector import normalise
+from assistant.safety import normalise
 
 
 @pytest.mark.parametrize("raw, expected", [
