@@ -5,6 +5,7 @@ the content and the pre-screen's spaCy pipeline are built in a background
 thread, so the first visitor does not wait ~5 s for them. Importing this
 package elsewhere (tests, tools) does no such work.
 """
+import logging
 import os
 import threading
 
@@ -12,12 +13,12 @@ import threading
 def _warm_up() -> None:
     try:
         from actions.content import get_content
-        from actions.prescreen import extract
+        from assistant.prescreen import extract
 
         get_content()
         extract.get_nlp()
-    except Exception:  # warm-up is an optimisation; the real call reports problems
-        pass
+    except Exception as exc:  # warm-up is an optimisation; the real call reports problems
+        logging.getLogger(__name__).warning("warm-up skipped: %s", type(exc).__name__)
 
 
 if os.environ.get("ACTIONS_WARMUP") == "1":

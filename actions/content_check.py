@@ -68,8 +68,8 @@ GRADE_MIN_WORDS = 10
 REVIEW_AFTER_MONTHS = 12
 
 SEMANTIC_VALIDATORS = {
-    "prescreen": "actions.prescreen.criteria",
-    "safety": "actions.safety.detector",
+    "prescreen": "assistant.prescreen.spec",
+    "safety": "assistant.safety",
 }
 # In prescreen.yml / safety.yml: strings under these keys are visitor-facing
 # wording (graded for readability); strings under the SKIP keys are regular

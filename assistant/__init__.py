@@ -10,4 +10,8 @@ nothing in it imports them. Modules:
   decision (patterns as a floor, the model for new wording, a check-in band).
 - ``intents``: the intent classifier, run on the whole message and on each
   clause, so a long message is read clause by clause.
+- ``safety/``: the safety patterns of content/safety.yml: checks (like code:
+  against data/safety/ corpora), compiling and matching.
+- ``prescreen/``: the pre-screen's rules (criteria, spec checks) and the
+  reading of free-text answers (spaCy + medspaCy, word tables as data files).
 """

@@ -1,11 +1,9 @@
 """Pre-screen ("Am I a candidate?") for the neuropathy program.
 
-- `criteria`: pure rules read from content/prescreen.yml: which questions
-  apply (`questions_to_ask`), what the answers add up to (`evaluate`), the
-  visitor's own summary (`summary_lines`) and the file's checks (`validate_spec`).
-- `extract`: reads answers and volunteered facts from free text (spaCy blank
-  English + medspaCy rules; built on first use).
-- `form`: the Rasa glue.
+- `form`: the Rasa glue (the form validator, the question and submit actions).
+- The rules and the reading of free text live in the core package,
+  `assistant/prescreen/` (criteria, spec checks, extraction and its word
+  tables), with no Rasa import.
 
 Nothing here decides eligibility: the clinic's team does, after the intake.
 """

@@ -1,9 +1,9 @@
 """Rasa glue for the pre-screen: validation, questions, outcome and hand-off.
 
-All decisions live in pure modules: `extract.py` reads answers from free
-text, `criteria.py` decides which questions apply and evaluates the answers
-against content/prescreen.yml. This module only moves values between them
-and the tracker. It never logs answers or message text.
+All decisions live in pure modules of `assistant.prescreen`: `extract` reads
+answers from free text, `criteria` decides which questions apply and evaluates
+the answers against content/prescreen.yml. This module only moves values
+between them and the tracker. It never logs answers or message text.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import checkin_answer
 from actions.content import Content, get_content, reply
-from actions.prescreen import criteria, extract
 from actions.replies import latest_intent, leave_prescreen_events, prescreen_reset_events, prescreen_slots
+from assistant.prescreen import criteria, extract
 
 FORM = "prescreen_form"
 REQUESTED_SLOT = "requested_slot"

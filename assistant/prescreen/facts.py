@@ -21,7 +21,8 @@ from assistant.prescreen.text import normalize, numberize
 
 __all__ = ["extract_facts"]
 
-# The yes / no facts read strictly: a mention must be about now ("I had cancer" sets nothing).
+# The "right now" questions, each read from its own label ("I had cancer" alone sets nothing:
+# the question is still asked).
 _STRICT_STATUS = {"ps_chemo_active": "CHEMO", "ps_cancer": "CANCER", "ps_infection": "INFECTION"}
 _CAUSE_BEFORE = re.compile(r"^\s*(?:-\s*)?(?:induced|related|caused|associated)?\s*$")
 _CAUSE_AFTER_LINK = re.compile(
@@ -87,7 +88,8 @@ def extract_facts(text: Optional[str], today: Optional[date] = None) -> Dict[str
             diagnosis.append(status(m.categories, yes_no["ps_diagnosis"], "yes"))
     put("ps_diagnosis", diagnosis)
 
-    plan = [status(m.categories, yes_no["ps_a1c_plan"], "yes") for m in usable if m.text in words.diabetes_care_phrases]
+    plan = [status(m.categories, yes_no["ps_a1c_plan"], "yes")
+            for m in usable if m.text in words.diabetes_care_phrases]
     put("ps_a1c_plan", plan)
 
     kind = _stated_type(doc, mentions)

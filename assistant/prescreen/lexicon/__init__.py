@@ -11,7 +11,7 @@ them once, at first use (thread-safe), and returns a `Lexicon`; treat it as
 read-only, it is shared. Like medspaCy's rule files, every record is checked
 against its allowed keys, and a mistake raises ValueError naming the file, the
 record, the bad key and the allowed ones. `load(folder)` reads another folder
-without caching (tests). No Rasa import, no logging.
+without caching (tests). No Rasa import; nothing is logged.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from typing import Any, Dict, FrozenSet, List, Mapping, NoReturn, Optional, Sequ
 
 import yaml
 
-from assistant.prescreen.values import SLOTS, UNSURE
+from assistant.prescreen.values import SLOTS, UNSURE, YES_NO_SLOTS
 
 FOLDER = Path(__file__).resolve().parent
 
@@ -167,9 +167,10 @@ def load(folder: Union[str, Path] = FOLDER) -> Lexicon:
         where = f"yes_no[{i}]"
         f.check_keys(where, record, YES_NO_KEYS, ("slot", "labels"))
         slot = record["slot"]
-        if slot not in SLOTS or not set(SLOTS[slot]["values"]) >= set(YES_NO_VALUES):
-            yes_no_slots = [s for s, info in SLOTS.items() if set(info["values"]) >= set(YES_NO_VALUES)]
-            f.fail(f"{where}.slot", f"unknown yes / no question {slot!r} (allowed: {_allowed(yes_no_slots)})")
+        if slot not in YES_NO_SLOTS:
+            f.fail(f"{where}.slot", f"unknown yes / no question {slot!r} (allowed: {_allowed(YES_NO_SLOTS)})")
+        if slot in yes_no:
+            f.fail(f"{where}.slot", f"{slot} is listed twice")
         labels = f.words(f"{where}.labels", record["labels"])
         for label in labels:
             if label not in targets:
@@ -182,10 +183,16 @@ def load(folder: Union[str, Path] = FOLDER) -> Lexicon:
                                              f"found {record[key]!r}")
                 meaning[key.upper()] = record[key]
         yes_no[slot] = MappingProxyType(meaning)
+    for slot in YES_NO_SLOTS:
+        if slot not in yes_no:
+            f.fail("yes_no", f"no entry for {slot}")
 
     f = _File("spelling.yml")
     doc = docs[f.name]
     typos = f.mapping("typos", doc.get("typos"), lambda v: isinstance(v, str) and v.strip() != "", "a word")
+    for typo in typos:
+        if typo != typo.lower():
+            f.fail(f"typos.{typo}", "write the misspelling in lower case (replies are compared in lower case)")
     fuzzy_vocab = tuple(f.words("fuzzy_vocab", doc.get("fuzzy_vocab") or []))
     fuzzy_keep = frozenset(f.words("fuzzy_keep", doc.get("fuzzy_keep") or []))
 

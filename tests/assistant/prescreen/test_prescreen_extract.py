@@ -14,20 +14,20 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
-from tests.prescreen import driver_rules  # how the sample test driver reads the bot
-from actions.prescreen import criteria as C
-from actions.prescreen import extract as E
-from actions.prescreen.extract import Answer, extract_facts, parse_answer
+from tests.assistant.prescreen import driver_rules  # how the sample test driver reads the bot
+from assistant.prescreen import context as CTX
+from assistant.prescreen import criteria as C
+from assistant.prescreen import extract as E
+from assistant.prescreen import lexicon as LEX
+from assistant.prescreen import text as TXT
+from assistant.prescreen.extract import Answer, extract_facts, parse_answer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
 CORPUS = yaml.safe_load((HERE / "extract_corpus.yml").read_text())
 TODAY = CORPUS["today"]
 
-
-@pytest.fixture(scope="module")
-def spec() -> Dict[str, Any]:
-    return C.load_spec(ROOT / "content" / "prescreen.yml")
+# `spec`: content/prescreen.yml as a dict (conftest.py)
 
 
 def _matches(got: Answer, expect: Any) -> bool:
@@ -124,8 +124,9 @@ def test_values_are_in_the_contract():
 
 
 def test_import_builds_nothing():
-    code = ("import sys; sys.path.insert(0, %r); import actions.prescreen.extract as e; "
-            "print('spacy' in sys.modules, bool(e._nlp_cache))" % str(ROOT))
+    code = ("import sys; sys.path.insert(0, %r); import assistant.prescreen.extract as e; "
+            "from assistant.prescreen import context as c; "
+            "print('spacy' in sys.modules, bool(c._nlp_cache))" % str(ROOT))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["False", "False"], out.stderr[-500:]
 
@@ -137,7 +138,7 @@ def test_pipeline_is_built_once():
 def test_speed():
     E.get_nlp()  # spaCy and medspaCy imported
     start = time.perf_counter()
-    E._build_nlp()
+    CTX.build_nlp()
     build = time.perf_counter() - start
     texts = [(row["slot"], row["text"]) for row in CORPUS["answer"]]
     start = time.perf_counter()
@@ -163,13 +164,13 @@ def test_nothing_is_logged(caplog):
 def test_rule_phrases_are_unique():
     """Two rules on the same words would hide one another (medspaCy keeps one match per span)."""
     seen: Dict[str, str] = {}
-    for category, _direction, phrases, _options in E._CONTEXT:
+    for category, _direction, phrases, _options in LEX.get().context:
         for phrase in phrases:
             if isinstance(phrase, str):
                 assert phrase not in seen, f"{phrase!r} is both {seen[phrase]} and {category}"
                 seen[phrase] = category
     targets: Dict[str, str] = {}
-    for label, phrases in E._TARGETS.items():
+    for label, phrases in LEX.get().targets.items():
         for phrase in phrases:
             if isinstance(phrase, str):
                 assert phrase not in targets, f"{phrase!r} is both {targets[phrase]} and {label}"
@@ -178,10 +179,10 @@ def test_rule_phrases_are_unique():
 
 def test_typo_fixing_leaves_real_words_alone():
     for word in ("injection", "infusion", "permission", "condition", "inflation", "therapist", "cancel"):
-        assert E._fix_word(word) == word
+        assert TXT.fix_word(word) == word
     for typo, fixed in (("chemotherpy", "chemotherapy"), ("nueropathy", "neuropathy"), ("infecton", "infection"),
                         ("diabetis", "diabetes"), ("remmision", "remission")):
-        assert E._fix_word(typo) == fixed
+        assert TXT.fix_word(typo) == fixed
 
 
 # ---------------------------------------------------------------------------

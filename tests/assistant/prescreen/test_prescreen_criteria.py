@@ -1,25 +1,23 @@
-"""criteria.py and content/prescreen.yml: questions, exclusions, notes, wording."""
+"""criteria.py, spec.py and content/prescreen.yml: questions, exclusions, notes, wording."""
 from __future__ import annotations
 
 import copy
 import re
+import shutil
 from pathlib import Path
 from typing import Any, Dict
 
 import pytest
 import yaml
 
-from tests.prescreen import driver_rules  # how the sample test driver reads the bot
-from actions.prescreen import criteria as C
-from actions.prescreen.criteria import condition_holds, evaluate, questions_to_ask, summary_lines, validate_spec
+from tests.assistant.prescreen import driver_rules  # how the sample test driver reads the bot
+from assistant.prescreen import criteria as C
+from assistant.prescreen.criteria import condition_holds, evaluate, questions_to_ask, summary_lines
+from assistant.prescreen.spec import validate_spec
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC_FILE = ROOT / "content" / "prescreen.yml"
+ROOT = Path(__file__).resolve().parents[3]
 
-
-@pytest.fixture(scope="module")
-def spec() -> Dict[str, Any]:
-    return C.load_spec(SPEC_FILE)
+# `spec`: content/prescreen.yml as a dict (conftest.py)
 
 
 @pytest.fixture
@@ -566,31 +564,25 @@ def test_unknown_top_level_key(fresh):
 
 
 # ---------------------------------------------------------------------------
-# Loading
+# Loading: the content store is the one place prescreen.yml is read, through the
+# content check, which runs spec.validate_spec (actions/content_check.py).
 
 
-def test_load_spec_rejects_a_broken_file(tmp_path, spec):
+def test_the_content_check_refuses_a_broken_file(tmp_path, spec):
+    content_check = pytest.importorskip("actions.content_check")
+    folder = tmp_path / "content"
+    shutil.copytree(ROOT / "content", folder)
     bad = copy.deepcopy(spec)
     bad["criteria"]["hba1c_threshold"] = "ten"
-    path = tmp_path / "prescreen.yml"
-    path.write_text(yaml.safe_dump(bad))
-    with pytest.raises(ValueError, match="criteria.hba1c_threshold"):
-        C.load_spec(path)
-
-
-def test_load_spec_is_cached_until_the_file_changes(tmp_path, spec):
-    path = tmp_path / "prescreen.yml"
-    path.write_text(yaml.safe_dump(spec))
-    first = C.load_spec(path)
-    assert C.load_spec(path) is first
-    changed = copy.deepcopy(spec)
-    changed["criteria"]["duration_max"] = 8
-    path.write_text(yaml.safe_dump(changed) + "\n# edited\n")
-    assert C.load_spec(path)["criteria"]["duration_max"] == 8
+    (folder / "prescreen.yml").write_text(yaml.safe_dump(bad))
+    report = content_check.validate_dir(folder)
+    assert any(p.file.endswith("prescreen.yml") and p.field == "criteria.hba1c_threshold" and p.severity == "error"
+               for p in report.problems), [str(p) for p in report.problems]
 
 
 def test_modules_stay_pure():
-    for name in ("criteria.py", "extract.py"):
-        source = (ROOT / "actions" / "prescreen" / name).read_text()
+    for path in sorted((ROOT / "assistant" / "prescreen").rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        source = path.read_text()
         assert not re.search(r"^\s*(import|from)\s+rasa", source, re.M), name
         assert not re.search(r"import logging|\blogging\.|getLogger|loguru|\bprint\(", source), name
