@@ -44,7 +44,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find assistant components -name "*
 TRAIN_HASH = $(shell cat $(TRAIN_INPUTS) | sha256sum | cut -c1-12)
 MODEL = models/model-$(TRAIN_HASH).tar.gz
 
-.PHONY: help setup venv web chromium train run up down shell test test-unit check validate \
+.PHONY: help setup venv web chromium train run up down shell test test-unit check lint validate \
         test-stories test-nlu test-realistic test-e2e bench report retention lock ask preview-topic clean
 
 help:
@@ -108,8 +108,23 @@ shell: setup train
 	  ACTION_SERVER_URL=http://127.0.0.1:$(ACTION_PORT)/webhook $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
 # ---- content tools for staff ---------------------------------------------------
-check: venv
+# `make check`: the content check (what staff run), then ruff and mypy on the core package.
+check: venv lint
 	@$(PY) scripts/check_content.py $(if $(filter production,$(CONTENT_ENV)),--production,)
+
+# Lint and type-check tools live in their own small venv on the machine's python3,
+# apart from Rasa's pins; mypy reads the project's venv for the libraries' types.
+TOOLS := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed
+$(TOOLS_STAMP): tools/requirements.lock
+	@test -x $(TOOLS)/bin/python || python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/requirements.lock
+	@touch $@
+
+lint: venv $(TOOLS_STAMP)
+	@$(TOOLS)/bin/ruff check assistant
+	@$(TOOLS)/bin/ruff format --check assistant
+	@$(TOOLS)/bin/mypy
 
 preview-topic: venv
 	@$(PY) scripts/preview.py topic "$(ID)"

@@ -11,10 +11,10 @@ line breaks, semicolons, and a few discourse markers that start a new thought
 harmless (every clause is judged, and the whole message is judged too);
 under-splitting is what we avoid.
 """
+
 from __future__ import annotations
 
 import re
-from typing import List
 
 #: Clauses judged per message at most (a message is at most a few thousand characters).
 MAX_CLAUSES = 16
@@ -35,7 +35,7 @@ _COMMA_QUESTION = re.compile(r",\s*(?=(?:" + _QUESTION_WORDS + r")\b)", re.IGNOR
 _HAS_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 
 
-def split_clauses(text: str) -> List[str]:
+def split_clauses(text: str) -> list[str]:
     """Return the message's clauses, in order (at most ``MAX_CLAUSES``).
 
     A message with one clause comes back as ``[text.strip()]``. Fragments
@@ -47,7 +47,7 @@ def split_clauses(text: str) -> List[str]:
     stripped = text.strip()
     if not stripped:
         return []
-    parts: List[str] = []
+    parts: list[str] = []
     for sentence in _SENTENCE_END.split(stripped):
         for piece in _MARKER.split(sentence):
             parts.extend(_COMMA_QUESTION.split(piece))
@@ -60,7 +60,7 @@ def split_clauses(text: str) -> List[str]:
     return clauses
 
 
-def parts(text: str, clauses: List[str]) -> List[str]:
+def parts(text: str, clauses: list[str]) -> list[str]:
     """What the models judge: the whole message, then each clause if there is more than one."""
     return [text] + list(clauses) if len(clauses) > 1 else [text]
 

@@ -12,10 +12,14 @@ each clause. Rules for combining them, in plain words:
 - Up to ``MAX_TOPICS`` distinct FAQ topics are kept, in the order asked, so
   "how many sessions and how soon will I feel it?" gets both answers.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
+import scipy.sparse as sp
 
 from assistant.clauses import is_question, parts, split_clauses
 from assistant.textmodel import TextModel
@@ -30,18 +34,24 @@ CHITCHAT = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "not_sure"}
 class Reading:
     intent: str
     confidence: float
-    ranking: List[Tuple[str, float]]
-    topics: List[str] = field(default_factory=list)
+    ranking: list[tuple[str, float]]
+    topics: list[str] = field(default_factory=list)
     clause: int = -1  # which clause decided the intent (-1: the whole message)
 
 
-def _ranked(model: TextModel, row) -> List[Tuple[str, float]]:
+def _ranked(model: TextModel, row: np.ndarray) -> list[tuple[str, float]]:
     order = row.argsort()[::-1]
     return [(model.classes[i], float(row[i])) for i in order]
 
 
-def read(model: TextModel, text: str, clauses: Optional[Sequence[str]] = None,
-         clause_min: float = 0.45, ranking_length: int = 10, features=None) -> Reading:
+def read(
+    model: TextModel,
+    text: str,
+    clauses: Sequence[str] | None = None,
+    clause_min: float = 0.45,
+    ranking_length: int = 10,
+    features: sp.csr_matrix | None = None,
+) -> Reading:
     """The intent, its confidence and ranking, and the FAQ topics of ``text``.
 
     ``features``: ``featurize(parts(text, clauses))``, when the caller shares it with the risk model.
@@ -53,8 +63,8 @@ def read(model: TextModel, text: str, clauses: Optional[Sequence[str]] = None,
     whole = _ranked(model, probs[0])
     if not multi:
         intent, conf = whole[0]
-        topics = [intent[len(FAQ_PREFIX):]] if intent.startswith(FAQ_PREFIX) else []
-        return Reading(intent, conf, whole[:ranking_length], topics)
+        only = [intent[len(FAQ_PREFIX) :]] if intent.startswith(FAQ_PREFIX) else []
+        return Reading(intent, conf, whole[:ranking_length], only)
 
     # the best content reading of each clause
     picks = []  # (priority, confidence, clause index, ranking)
@@ -67,15 +77,15 @@ def read(model: TextModel, text: str, clauses: Optional[Sequence[str]] = None,
         priority = 2 if (faq and is_question(clauses[i])) else 1 if faq else 0
         picks.append((priority, conf, i, ranking))
 
-    topics: List[str] = []
-    for _, _, i, ranking in sorted(picks, key=lambda p: p[2]):
+    topics: list[str] = []
+    for _, _, _, ranking in sorted(picks, key=lambda p: p[2]):
         intent = ranking[0][0]
-        if intent.startswith(FAQ_PREFIX) and intent[len(FAQ_PREFIX):] not in topics:
-            topics.append(intent[len(FAQ_PREFIX):])
+        if intent.startswith(FAQ_PREFIX) and intent[len(FAQ_PREFIX) :] not in topics:
+            topics.append(intent[len(FAQ_PREFIX) :])
 
     w_intent, w_conf = whole[0]
     if not picks:
-        topics = [w_intent[len(FAQ_PREFIX):]] if w_intent.startswith(FAQ_PREFIX) else []
+        topics = [w_intent[len(FAQ_PREFIX) :]] if w_intent.startswith(FAQ_PREFIX) else []
         return Reading(w_intent, w_conf, whole[:ranking_length], topics)
 
     priority, conf, index, ranking = max(picks, key=lambda p: (p[0], p[1]))
@@ -85,6 +95,6 @@ def read(model: TextModel, text: str, clauses: Optional[Sequence[str]] = None,
     else:
         intent = ranking[0][0]
     if intent.startswith(FAQ_PREFIX):
-        name = intent[len(FAQ_PREFIX):]
+        name = intent[len(FAQ_PREFIX) :]
         topics = [name] + [t for t in topics if t != name]
     return Reading(intent, conf, ranking[:ranking_length], topics[:MAX_TOPICS], index)

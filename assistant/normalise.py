@@ -2,6 +2,7 @@
 
 One function, so a pattern and a model always see the same text.
 """
+
 from __future__ import annotations
 
 import html
@@ -10,13 +11,15 @@ import unicodedata
 from typing import Any
 
 _TAG_RE = re.compile(r"<[^<>]{0,500}>")
-_INVISIBLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
-                           "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _APOSTROPHE_RE = re.compile("['\u2018\u2019\u201a\u201b\u2032\u02bc\u02bb\u00b4`\uff07]")
 _NON_ASCII_RE = re.compile("[^\x00-\x7f]+")
 # ASCII only: keep a-z and 0-9 (lowercasing A-Z), drop apostrophes, all else -> space
-_ASCII_TABLE = {i: " " for i in range(128)}
+_ASCII_TABLE: dict[int, str | None] = {i: " " for i in range(128)}
 _ASCII_TABLE.update({ord(c): c for c in "abcdefghijklmnopqrstuvwxyz0123456789"})
 _ASCII_TABLE.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
 _ASCII_TABLE.update({ord("'"): None, ord("`"): None})

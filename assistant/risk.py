@@ -18,11 +18,13 @@ Layers, first match wins, crisis before emergency:
 Thresholds are chosen for recall on the dev sets and their false alarms are
 measured (README, "How well it understands"). Nothing here logs text.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any
 
 import yaml
 
@@ -32,7 +34,7 @@ from assistant.textmodel import TextModel, train
 RISK_LABELS = ("crisis", "emergency", "none")
 
 #: Chosen on the dev sets (tests/realistic/*_dev.yml) for recall, with false alarms measured.
-DEFAULT_THRESHOLDS: Dict[str, float] = {
+DEFAULT_THRESHOLDS: dict[str, float] = {
     "crisis": 0.75,
     "checkin": 0.45,
     "emergency": 0.6,
@@ -50,23 +52,28 @@ class Assessment:
     scores: the highest model probability of each risk label over the clauses.
     """
 
-    kind: Optional[str]
+    kind: str | None
     source: str = ""
     category: str = ""
     clause: int = -1
-    scores: Tuple[Tuple[str, float], ...] = ()
+    scores: tuple[tuple[str, float], ...] = ()
 
-    def as_dict(self) -> Dict[str, Any]:
-        return {"kind": self.kind, "source": self.source, "category": self.category,
-                "clause": self.clause, "scores": dict(self.scores)}
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "source": self.source,
+            "category": self.category,
+            "clause": self.clause,
+            "scores": dict(self.scores),
+        }
 
 
 NO_RISK = Assessment(None)
 
 
-def load_corpus(paths: Iterable[Path]) -> List[Tuple[str, str]]:
+def load_corpus(paths: Iterable[Path]) -> list[tuple[str, str]]:
     """(text, label) pairs from risk corpus files: top-level keys are labels, values lists of texts."""
-    pairs: List[Tuple[str, str]] = []
+    pairs: list[tuple[str, str]] = []
     for path in sorted(paths):
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         if not isinstance(data, dict):
@@ -81,11 +88,11 @@ def load_corpus(paths: Iterable[Path]) -> List[Tuple[str, str]]:
     return pairs
 
 
-def corpus_files(directory: Path) -> List[Path]:
+def corpus_files(directory: Path) -> list[Path]:
     return sorted(Path(directory).glob("*.yml"))
 
 
-def with_clause_negatives(pairs: Sequence[Tuple[str, str]]) -> List[Tuple[str, str]]:
+def with_clause_negatives(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     """Add each clause of every ``none`` example as a ``none`` example of its own.
 
     The model judges clauses, and most risk examples are short while ordinary
@@ -104,7 +111,7 @@ def with_clause_negatives(pairs: Sequence[Tuple[str, str]]) -> List[Tuple[str, s
     return out
 
 
-def train_risk_model(pairs: Sequence[Tuple[str, str]], ordinary: Sequence[str] = (), c: float = 10.0) -> TextModel:
+def train_risk_model(pairs: Sequence[tuple[str, str]], ordinary: Sequence[str] = (), c: float = 10.0) -> TextModel:
     """Train the risk model on the corpus plus ``ordinary`` texts (e.g. the FAQ training
     phrasings) as negatives, with clause-level negatives; each label weighs the same."""
     labels = {label for _, label in pairs}
@@ -112,8 +119,9 @@ def train_risk_model(pairs: Sequence[Tuple[str, str]], ordinary: Sequence[str] =
     if missing:
         raise ValueError(f"risk corpus has no examples of: {', '.join(sorted(missing))}")
     items = with_clause_negatives(list(pairs) + [(t, "none") for t in ordinary])
-    return train([t for t, _ in items], [label for _, label in items], c=c, class_weight="balanced",
-                 meta={"kind": "risk"})
+    return train(
+        [t for t, _ in items], [label for _, label in items], c=c, class_weight="balanced", meta={"kind": "risk"}
+    )
 
 
 class RiskModel:
@@ -125,16 +133,21 @@ class RiskModel:
         self.model = model
         self._index = {c: i for i, c in enumerate(model.classes)}
 
-    def clause_scores(self, clauses: Sequence[str], features: Any = None) -> List[Dict[str, float]]:
+    def clause_scores(self, clauses: Sequence[str], features: Any = None) -> list[dict[str, float]]:
         if not clauses:
             return []
         probs = self.model.predict_proba(list(clauses), features)
         return [{label: float(row[self._index[label]]) for label in RISK_LABELS} for row in probs]
 
 
-def assess(text: str, detector: Any = None, model: Optional[RiskModel] = None,
-           thresholds: Optional[Dict[str, float]] = None,
-           clauses: Optional[Sequence[str]] = None, features: Any = None) -> Assessment:
+def assess(
+    text: str,
+    detector: Any = None,
+    model: RiskModel | None = None,
+    thresholds: dict[str, float] | None = None,
+    clauses: Sequence[str] | None = None,
+    features: Any = None,
+) -> Assessment:
     """The layered decision for ``text`` (see the module docstring).
 
     ``features``: ``featurize(parts(text, clauses))`` when shared with the intent classifier.
@@ -146,10 +159,10 @@ def assess(text: str, detector: Any = None, model: Optional[RiskModel] = None,
 
     # 1. patterns, on the whole message (a clause is a part of it: the same
     #    patterns match there, and some need the words around the clause)
-    found: Dict[str, Tuple[str, int]] = {}
+    found: dict[str, tuple[str, int]] = {}
     if detector is not None:
         result = detector.detect(text)
-        for kind, category in (result.matches if result is not None else ()):
+        for kind, category in result.matches if result is not None else ():
             found.setdefault(kind, (category, -1))
 
     # 2. the model, on the whole message and on every clause
@@ -161,7 +174,7 @@ def assess(text: str, detector: Any = None, model: Optional[RiskModel] = None,
                     best[label] = (row[label], i - 1)
     scores = tuple((label, round(p, 4)) for label, (p, _) in best.items())
 
-    def decided(kind: str) -> Optional[Assessment]:
+    def decided(kind: str) -> Assessment | None:
         if kind in found:
             category, clause = found[kind]
             return Assessment(kind, "pattern", category, clause, scores)

@@ -10,13 +10,14 @@ biases) plus the class names, saved with ``numpy.savez`` and loaded with
 
 Prediction on one short clause takes well under a millisecond.
 """
+
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import scipy.sparse as sp
@@ -65,18 +66,18 @@ def featurize(texts: Sequence[str]) -> sp.csr_matrix:
 class TextModel:
     """A trained classifier: ``predict_proba(texts)`` gives one row of class probabilities per text."""
 
-    classes: Tuple[str, ...]
+    classes: tuple[str, ...]
     columns: np.ndarray  # int32, sorted feature columns with a weight
     weights: np.ndarray  # float32, (n_columns, n_classes)
     bias: np.ndarray  # float32, (n_classes,)
-    meta: Dict[str, object]
+    meta: dict[str, object]
 
     def __post_init__(self) -> None:
         lookup = np.full(2 * N_FEATURES, -1, dtype=np.int32)
         lookup[self.columns] = np.arange(len(self.columns), dtype=np.int32)
         self._lookup = lookup
 
-    def scores(self, texts: Sequence[str], features: Optional[sp.csr_matrix] = None) -> np.ndarray:
+    def scores(self, texts: Sequence[str], features: sp.csr_matrix | None = None) -> np.ndarray:
         """Raw class scores; ``features`` (``featurize(texts)``) may be passed in to share it between models."""
         x = featurize(texts) if features is None else features
         out = np.tile(self.bias, (x.shape[0], 1))
@@ -88,7 +89,7 @@ class TextModel:
                 out[row] += x.data[start:end][keep] @ self.weights[idx[keep]]
         return out
 
-    def predict_proba(self, texts: Sequence[str], features: Optional[sp.csr_matrix] = None) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], features: sp.csr_matrix | None = None) -> np.ndarray:
         s = self.scores(texts, features)
         if len(self.classes) == 2 and s.shape[1] == 1:
             p = 1.0 / (1.0 + np.exp(-s[:, 0]))
@@ -113,11 +114,11 @@ class TextModel:
         )
         return buf.getvalue()
 
-    def save(self, path: Union[str, Path]) -> None:
+    def save(self, path: str | Path) -> None:
         Path(path).write_bytes(self.to_bytes())
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "TextModel":
+    def from_bytes(cls, data: bytes) -> TextModel:
         with np.load(io.BytesIO(data), allow_pickle=False) as z:
             missing = {"classes", "columns", "weights", "bias", "meta"} - set(z.files)
             if missing:
@@ -125,18 +126,29 @@ class TextModel:
             meta = json.loads(str(z["meta"]))
             if meta.get("format") != FORMAT_VERSION:
                 raise ValueError(f"unsupported text model format {meta.get('format')!r}")
-            return cls(tuple(str(c) for c in z["classes"]), z["columns"].astype(np.int32),
-                       z["weights"].astype(np.float32), z["bias"].astype(np.float32), meta)
+            return cls(
+                tuple(str(c) for c in z["classes"]),
+                z["columns"].astype(np.int32),
+                z["weights"].astype(np.float32),
+                z["bias"].astype(np.float32),
+                meta,
+            )
 
     @classmethod
-    def load(cls, path: Union[str, Path]) -> "TextModel":
+    def load(cls, path: str | Path) -> TextModel:
         return cls.from_bytes(Path(path).read_bytes())
 
 
-def train(texts: Sequence[str], labels: Sequence[str], *, c: float = 10.0,
-          class_weight: Optional[Union[str, Dict[str, float]]] = None,
-          meta: Optional[Dict[str, object]] = None, max_iter: int = 2000,
-          solver: str = "liblinear") -> TextModel:
+def train(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    c: float = 10.0,
+    class_weight: str | dict[str, float] | None = None,
+    meta: dict[str, object] | None = None,
+    max_iter: int = 2000,
+    solver: str = "liblinear",
+) -> TextModel:
     """Fit the classifier on ``texts`` with ``labels`` (deterministic).
 
     liblinear (one-vs-rest) trains in seconds where lbfgs (multinomial) takes
@@ -152,17 +164,16 @@ def train(texts: Sequence[str], labels: Sequence[str], *, c: float = 10.0,
     clf.fit(x, list(labels))
     coef = clf.coef_.astype(np.float32).T  # (features, classes or 1)
     used = np.flatnonzero(np.abs(coef).max(axis=1) > 0).astype(np.int32)
-    return TextModel(tuple(str(c) for c in clf.classes_), used, np.ascontiguousarray(coef[used]),
-                     clf.intercept_.astype(np.float32),
-                     dict(meta or {}, examples=len(texts), c=c, ovr=solver == "liblinear" and len(clf.classes_) > 2))
+    return TextModel(
+        tuple(str(c) for c in clf.classes_),
+        used,
+        np.ascontiguousarray(coef[used]),
+        clf.intercept_.astype(np.float32),
+        dict(meta or {}, examples=len(texts), c=c, ovr=solver == "liblinear" and len(clf.classes_) > 2),
+    )
 
 
-def train_from_pairs(pairs: Iterable[Tuple[str, str]], **kwargs) -> TextModel:
-    items = list(pairs)
-    return train([t for t, _ in items], [label for _, label in items], **kwargs)
-
-
-def top(model: TextModel, probs: np.ndarray) -> List[Tuple[str, float]]:
+def top(model: TextModel, probs: np.ndarray) -> list[tuple[str, float]]:
     """Classes of one probability row, best first."""
     order = np.argsort(-probs)
     return [(model.classes[i], float(probs[i])) for i in order]

@@ -1,10 +1,11 @@
 """What reading one reply gives: `Answer` (status, value, reason)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Answer", "ok", "invalid"]
+__all__ = ["Answer", "invalid", "ok"]
 
 
 @dataclass(frozen=True)
@@ -30,4 +31,3 @@ def ok(value: Any) -> Answer:
 
 def invalid(reason: str) -> Answer:
     return Answer("invalid", None, reason)
-

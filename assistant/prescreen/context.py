@@ -10,20 +10,22 @@ yes / no / unsure for one question (lexicon/yes_no.yml says what each means).
 The pipeline is built on first use (not at import: spaCy is imported only
 then) and shared. Nothing here logs or stores text.
 """
+
 from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, List, Mapping, Optional, Tuple
+from typing import Any
 
 from assistant.prescreen import lexicon
 
-__all__ = ["get_nlp", "build_nlp", "Mention", "analyse", "IGNORED", "status", "combine", "hedged"]
+__all__ = ["IGNORED", "Mention", "analyse", "build_nlp", "combine", "get_nlp", "hedged", "status"]
 
 
 _nlp_lock = threading.Lock()
-_nlp_cache: List[Any] = []
+_nlp_cache: list[Any] = []
 
 
 def get_nlp() -> Any:
@@ -39,6 +41,7 @@ def get_nlp() -> Any:
 def build_nlp() -> Any:
     """A new pipeline from lexicon/targets.yml and lexicon/context.yml."""
     import spacy
+
     # importing these also registers the medspacy_* pipeline factories
     from medspacy.context import ConTextRule
     from medspacy.target_matcher import TargetRule
@@ -54,7 +57,7 @@ def build_nlp() -> Any:
                 target_rules.append(TargetRule(phrase, label))
             else:
                 target_rules.append(TargetRule(f"{label.lower()} pattern", label, pattern=copy.deepcopy(phrase)))
-    matcher.add(target_rules)
+    matcher.add(target_rules)  # type: ignore[attr-defined]  # spaCy types add_pipe() as a bare Pipe
     context = nlp.add_pipe("medspacy_context", config={"rules": None, "phrase_matcher_attr": "NORM"})
     context_rules = []
     for category, direction, phrases, options in words.context:
@@ -66,9 +69,16 @@ def build_nlp() -> Any:
             if isinstance(phrase, str):
                 context_rules.append(ConTextRule(phrase, category, direction=direction, **kwargs))
             else:
-                context_rules.append(ConTextRule(f"{category.lower()} pattern", category, pattern=copy.deepcopy(phrase),
-                                                 direction=direction, **kwargs))
-    context.add(context_rules)
+                context_rules.append(
+                    ConTextRule(
+                        f"{category.lower()} pattern",
+                        category,
+                        pattern=copy.deepcopy(phrase),
+                        direction=direction,
+                        **kwargs,
+                    )
+                )
+    context.add(context_rules)  # type: ignore[attr-defined]  # spaCy types add_pipe() as a bare Pipe
     return nlp
 
 
@@ -89,7 +99,7 @@ class Mention:
     sent: int
 
 
-def analyse(text: str) -> Tuple[Any, List[Mention], List[set]]:
+def analyse(text: str) -> tuple[Any, list[Mention], list[set]]:
     """Mentions with their context, and the categories of free modifiers
     (those that modify no mention: "yes", "nope", "still every week") per sentence."""
     doc = get_nlp()(text)
@@ -97,9 +107,10 @@ def analyse(text: str) -> Tuple[Any, List[Mention], List[set]]:
     mentions = []
     for ent in doc.ents:
         cats = frozenset(m.category for m in ent._.modifiers)
-        mentions.append(Mention(ent.label_, ent.start, ent.end, ent.text.lower(), cats,
-                                sent_index.get(ent.sent.start, 0)))
-    free: List[set] = [set() for _ in sent_index]
+        mentions.append(
+            Mention(ent.label_, ent.start, ent.end, ent.text.lower(), cats, sent_index.get(ent.sent.start, 0))
+        )
+    free: list[set] = [set() for _ in sent_index]
     graph = doc._.context_graph
     for modifier in getattr(graph, "modifiers", []) or []:
         if modifier.num_targets == 0 and modifier.direction not in ("PSEUDO", "TERMINATE"):
@@ -112,7 +123,7 @@ def analyse(text: str) -> Tuple[Any, List[Mention], List[set]]:
 IGNORED = frozenset({"FAMILY", "HYPOTHETICAL"})
 
 
-def status(categories: Iterable[str], meaning: Mapping[str, Any], bare: Optional[str]) -> Optional[str]:
+def status(categories: Iterable[str], meaning: Mapping[str, Any], bare: str | None) -> str | None:
     """yes / no / unsure from a set of ConText categories (None: nothing said)."""
     cats = set(categories)
     if cats & IGNORED:
@@ -136,7 +147,7 @@ def status(categories: Iterable[str], meaning: Mapping[str, Any], bare: Optional
     return bare
 
 
-def combine(values: List[str]) -> Optional[str]:
+def combine(values: list[str | None]) -> str | None:
     """One answer from several mentions: agreement, else "unsure"."""
     distinct = list(dict.fromkeys(v for v in values if v))
     if not distinct:
@@ -144,11 +155,10 @@ def combine(values: List[str]) -> Optional[str]:
     return distinct[0] if len(distinct) == 1 else "unsure"
 
 
-def hedged(doc: Any, mentions: List[Mention]) -> bool:
+def hedged(doc: Any, mentions: list[Mention]) -> bool:
     """An "I'm not sure" / "waiting on results" anywhere, not about someone else."""
     others = {(m.start, m.end) for m in mentions if m.categories & IGNORED}
     for modifier in doc._.context_graph.modifiers:
-        if modifier.category == "POSSIBLE_EXISTENCE" and not any(
-                (t.start, t.end) in others for t in modifier._targets):
+        if modifier.category == "POSSIBLE_EXISTENCE" and not any((t.start, t.end) in others for t in modifier._targets):
             return True
     return False

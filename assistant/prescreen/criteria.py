@@ -13,12 +13,14 @@ an "unsure" answer (or a range that straddles the threshold) makes a leaf
 "excluded". A question that does not apply (its `ask_if` is false) counts as a
 definite "no match" for the conditions that mention its slot.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Set
+from typing import Any
 
-from assistant.prescreen.values import (  # noqa: F401 - SLOTS, UNSURE, is_valid_value: part of this API
+from assistant.prescreen.values import (
     BOUND_RE,
     COMPARISONS,
     SLOTS,
@@ -32,19 +34,32 @@ from assistant.prescreen.values import (  # noqa: F401 - SLOTS, UNSURE, is_valid
 LEAF_OPERATORS = ("equals", "in", "known") + COMPARISONS
 GROUP_OPERATORS = ("all", "any", "not")
 
-__all__ = ["SLOTS", "UNSURE", "LEAF_OPERATORS", "GROUP_OPERATORS", "Outcome", "is_valid_value", "condition_holds",
-           "effective_answers", "questions_to_ask", "evaluate", "display_value", "summary_lines"]
+__all__ = [
+    "GROUP_OPERATORS",
+    "LEAF_OPERATORS",
+    "SLOTS",
+    "UNSURE",
+    "Outcome",
+    "condition_holds",
+    "display_value",
+    "effective_answers",
+    "evaluate",
+    "is_valid_value",
+    "questions_to_ask",
+    "summary_lines",
+]
 
 
 # --------------------------------------------------------------------------
 # Conditions
 
 
-def _leaf(cond: Mapping[str, Any], answers: Mapping[str, Any], spec: Mapping[str, Any],
-          not_applicable: Set[str]) -> Optional[bool]:
+def _leaf(
+    cond: Mapping[str, Any], answers: Mapping[str, Any], spec: Mapping[str, Any], not_applicable: set[str]
+) -> bool | None:
     slot = cond.get("slot")
     op = next((k for k in LEAF_OPERATORS if k in cond), None)
-    value = answers.get(slot)
+    value = answers.get(slot) if isinstance(slot, str) else None
     if op == "known":
         known = value is not None and value != UNSURE
         return known == bool(cond["known"])
@@ -67,8 +82,7 @@ def _leaf(cond: Mapping[str, Any], answers: Mapping[str, Any], spec: Mapping[str
     return None
 
 
-def _eval3(cond: Any, answers: Mapping[str, Any], spec: Mapping[str, Any],
-           not_applicable: Set[str]) -> Optional[bool]:
+def _eval3(cond: Any, answers: Mapping[str, Any], spec: Mapping[str, Any], not_applicable: set[str]) -> bool | None:
     """Kleene logic: True, False or None (unknown)."""
     if not isinstance(cond, Mapping):
         return None
@@ -109,11 +123,11 @@ def condition_holds(cond: Any, answers: Mapping[str, Any], spec: Mapping[str, An
 # Questions
 
 
-def _questions(spec: Mapping[str, Any]) -> List[Mapping[str, Any]]:
+def _questions(spec: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [q for q in spec.get("questions") or [] if isinstance(q, Mapping) and q.get("slot")]
 
 
-def effective_answers(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> Dict[str, Any]:
+def effective_answers(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
     """Given answers plus the ones implied by others (`implied`, e.g. diabetes
     when the neuropathy is diabetic). Given answers always win."""
     eff = {k: v for k, v in answers.items() if v is not None}
@@ -128,7 +142,7 @@ def _applies(q: Mapping[str, Any], eff: Mapping[str, Any], spec: Mapping[str, An
     return "ask_if" not in q or condition_holds(q["ask_if"], eff, spec)
 
 
-def questions_to_ask(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> List[str]:
+def questions_to_ask(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> list[str]:
     """Slots still to ask, in order.
 
     Skips slots already answered (or implied), questions whose `ask_if` does
@@ -136,7 +150,7 @@ def questions_to_ask(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> Lis
     "yes" (the consent question).
     """
     eff = effective_answers(answers, spec)
-    out: List[str] = []
+    out: list[str] = []
     for q in _questions(spec):
         slot = q["slot"]
         if slot in eff:
@@ -164,9 +178,9 @@ class Outcome:
     """
 
     kind: str
-    exclusions: List[Dict[str, Any]] = field(default_factory=list)
-    unknowns: List[str] = field(default_factory=list)
-    notes: List[Dict[str, Any]] = field(default_factory=list)
+    exclusions: list[dict[str, Any]] = field(default_factory=list)
+    unknowns: list[str] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def evaluate(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> Outcome:
@@ -176,8 +190,8 @@ def evaluate(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> Outcome:
     not_applicable = {q["slot"] for q in questions if not _applies(q, eff, spec)}
     order = {q["slot"]: i for i, q in enumerate(questions)}
     criteria = spec.get("criteria") or {}
-    hits: List[Dict[str, Any]] = []
-    unknown: Set[str] = set()
+    hits: list[dict[str, Any]] = []
+    unknown: set[str] = set()
     undecided = False
     for exclusion in criteria.get("exclusions") or []:
         result = _eval3(exclusion.get("when"), eff, spec, not_applicable)
@@ -192,12 +206,13 @@ def evaluate(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> Outcome:
     return Outcome(kind=kind, exclusions=hits, unknowns=unknowns, notes=notes)
 
 
-def _unknown_leaves(cond: Any, answers: Mapping[str, Any], spec: Mapping[str, Any],
-                    not_applicable: Set[str]) -> Set[str]:
+def _unknown_leaves(
+    cond: Any, answers: Mapping[str, Any], spec: Mapping[str, Any], not_applicable: set[str]
+) -> set[str]:
     """Slots of the leaves that cannot be settled ("unsure", unanswered, "under 10" vs 9.5)."""
     if not isinstance(cond, Mapping):
         return set()
-    found: Set[str] = set()
+    found: set[str] = set()
     for key in ("all", "any"):
         for sub in cond.get(key) or []:
             found |= _unknown_leaves(sub, answers, spec, not_applicable)
@@ -246,8 +261,8 @@ def display_value(slot: str, value: Any, spec: Mapping[str, Any]) -> str:
     return f"{_fmt_number(lo)}–{with_unit(hi)}"
 
 
-def summary_lines(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> List[str]:
-    """"Label: answer" lines, in question order, for the visitor's own copy.
+def summary_lines(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> list[str]:
+    """ "Label: answer" lines, in question order, for the visitor's own copy.
 
     Only questions with a `summary_label` are listed (the consent is not).
     """

@@ -18,11 +18,13 @@ shared; `get_nlp()` builds the pipeline ahead of time (the action server's
 warm-up). Nothing here logs, prints or stores text: visitors' answers are
 health information. No Rasa import.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping, Optional
+from typing import Any
 
 from assistant.prescreen.answer import Answer, ok
 from assistant.prescreen.context import get_nlp
@@ -30,11 +32,12 @@ from assistant.prescreen.facts import extract_facts
 from assistant.prescreen.parsers import PARSERS
 from assistant.prescreen.text import looks_like_question, normalize
 
-__all__ = ["Answer", "parse_answer", "extract_facts", "get_nlp"]
+__all__ = ["Answer", "extract_facts", "get_nlp", "parse_answer"]
 
 
-def parse_answer(slot: str, text: Optional[str], today: Optional[date] = None,
-                 spec: Optional[Mapping[str, Any]] = None) -> Answer:
+def parse_answer(
+    slot: str, text: str | None, today: date | None = None, spec: Mapping[str, Any] | None = None
+) -> Answer:
     """Read the visitor's reply to the question for `slot`.
 
     Args:
@@ -60,13 +63,12 @@ def parse_answer(slot: str, text: Optional[str], today: Optional[date] = None,
         return ok(button)
     norm = normalize(raw)
     answer = PARSERS[slot](raw, norm, today or date.today())
-    if answer.status == "invalid" and answer.reason in ("unclear", "no_number", "vague") \
-            and looks_like_question(raw):
+    if answer.status == "invalid" and answer.reason in ("unclear", "no_number", "vague") and looks_like_question(raw):
         return Answer("none", None, "question")
     return answer
 
 
-def _button_value(slot: str, text: str, spec: Optional[Mapping[str, Any]]) -> Any:
+def _button_value(slot: str, text: str, spec: Mapping[str, Any] | None) -> Any:
     """The value of the button of `slot`'s question whose title is `text` (case and spaces aside)."""
     if not spec:
         return None
@@ -74,7 +76,10 @@ def _button_value(slot: str, text: str, spec: Optional[Mapping[str, Any]]) -> An
     for q in spec.get("questions") or []:
         if isinstance(q, Mapping) and q.get("slot") == slot:
             for b in q.get("buttons") or []:
-                if isinstance(b, Mapping) and "value" in b and \
-                        re.sub(r"\s+", " ", str(b.get("title", ""))).strip().lower() == wanted:
+                if (
+                    isinstance(b, Mapping)
+                    and "value" in b
+                    and re.sub(r"\s+", " ", str(b.get("title", ""))).strip().lower() == wanted
+                ):
                     return b["value"]
     return None

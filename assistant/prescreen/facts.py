@@ -7,11 +7,12 @@ stated plainly about the visitor and about now (`context.py` reads the
 mentions; lexicon/targets.yml names the causes and the care that counts as a
 diabetes plan). Pure; nothing is logged.
 """
+
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from assistant.prescreen import lexicon
 from assistant.prescreen.answer import ok
@@ -26,14 +27,17 @@ __all__ = ["extract_facts"]
 _STRICT_STATUS = {"ps_chemo_active": "CHEMO", "ps_cancer": "CANCER", "ps_infection": "INFECTION"}
 _CAUSE_BEFORE = re.compile(r"^\s*(?:-\s*)?(?:induced|related|caused|associated)?\s*$")
 _CAUSE_AFTER_LINK = re.compile(
-    r"\b(from|by|due to|because of|caused by|related to|after|result of|secondary to|brought on by|with)\b")
+    r"\b(from|by|due to|because of|caused by|related to|after|result of|secondary to|brought on by|with)\b"
+)
 _CAUSE_VERB = re.compile(r"\b(caused|cause|causes|gave|led to|triggered|brought on|damaged)\b")
 _NEURO_WORDS = re.compile(
     r"\b(neuropath\w*|polyneuropathy|nerve (pain|damage|problems?|issues?)|numbness|numb|tingling|burning|"
-    r"pins and needles|symptoms?|cidp|cipn)\b", re.I)
+    r"pins and needles|symptoms?|cidp|cipn)\b",
+    re.I,
+)
 
 
-def extract_facts(text: Optional[str], today: Optional[date] = None) -> Dict[str, Any]:
+def extract_facts(text: str | None, today: date | None = None) -> dict[str, Any]:
     """Facts a visitor volunteers about themselves, for slots not yet asked.
 
     Conservative: a fact is set only when it is stated plainly about the
@@ -50,9 +54,9 @@ def extract_facts(text: Optional[str], today: Optional[date] = None) -> Dict[str
     yes_no = words.yes_no
     norm = normalize(raw)
     doc, mentions, _free = analyse(norm)
-    facts: Dict[str, Any] = {}
+    facts: dict[str, Any] = {}
 
-    def put(slot: str, values: List[Optional[str]]) -> None:
+    def put(slot: str, values: list[str | None]) -> None:
         value = combine([v for v in values if v])
         if value is not None and value != "unsure":
             facts[slot] = value
@@ -73,8 +77,11 @@ def extract_facts(text: Optional[str], today: Optional[date] = None) -> Dict[str
             values.append(status(cats, cfg, None))
         put(slot, values)
 
-    diabetes = [("no" if m.label == "PREDIABETES" else status(m.categories, yes_no["ps_diabetes"], "yes"))
-                for m in usable if m.label in ("DIABETES", "PREDIABETES")]
+    diabetes = [
+        ("no" if m.label == "PREDIABETES" else status(m.categories, yes_no["ps_diabetes"], "yes"))
+        for m in usable
+        if m.label in ("DIABETES", "PREDIABETES")
+    ]
     put("ps_diabetes", diabetes)
 
     neuro_sents = {m.sent for m in usable if m.label in ("NEURO", "CIPN", "IDIOPATHIC")}
@@ -88,8 +95,7 @@ def extract_facts(text: Optional[str], today: Optional[date] = None) -> Dict[str
             diagnosis.append(status(m.categories, yes_no["ps_diagnosis"], "yes"))
     put("ps_diagnosis", diagnosis)
 
-    plan = [status(m.categories, yes_no["ps_a1c_plan"], "yes")
-            for m in usable if m.text in words.diabetes_care_phrases]
+    plan = [status(m.categories, yes_no["ps_a1c_plan"], "yes") for m in usable if m.text in words.diabetes_care_phrases]
     put("ps_a1c_plan", plan)
 
     kind = _stated_type(doc, mentions)
@@ -109,18 +115,17 @@ def extract_facts(text: Optional[str], today: Optional[date] = None) -> Dict[str
 
 
 def _far_past(doc: Any, m: Mention) -> bool:
-    """"had chemo years ago / in 2019 / last year": clearly over."""
+    """ "had chemo years ago / in 2019 / last year": clearly over."""
     sent = doc[m.start].sent.text.lower()
-    return bool(re.search(r"\b(ago|last year|in (19|20)\d\d|years back|back in|long time ago|as a child)\b",
-                          sent))
+    return bool(re.search(r"\b(ago|last year|in (19|20)\d\d|years back|back in|long time ago|as a child)\b", sent))
 
 
-def _stated_type(doc: Any, mentions: List[Mention]) -> Optional[str]:
+def _stated_type(doc: Any, mentions: list[Mention]) -> str | None:
     """The cause of the neuropathy, when the visitor says it caused it."""
     words = lexicon.get()
     for m in sorted(mentions, key=lambda m: m.start):
         kind = words.causes.get(m.label)
-        if kind is None or kind == "other" and m.text in ("other", "something else"):
+        if kind is None or (kind == "other" and m.text in ("other", "something else")):
             continue
         if m.categories & (IGNORED | {"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE"}):
             continue
@@ -132,17 +137,17 @@ def _stated_type(doc: Any, mentions: List[Mention]) -> Optional[str]:
             if n.label != "NEURO" or n.sent != m.sent or n.categories & (IGNORED | {"NEGATED_EXISTENCE"}):
                 continue
             if m.end <= n.start:  # "diabetic neuropathy", "chemo caused my neuropathy"
-                between = doc[m.end:n.start].text.lower()
+                between = doc[m.end : n.start].text.lower()
                 if _CAUSE_BEFORE.match(between) or (_CAUSE_VERB.search(between) and n.start - m.end <= 5):
                     return kind
             elif n.end <= m.start and m.start - n.end <= 6:  # "neuropathy from chemo"
-                between = doc[n.end:m.start].text.lower()
+                between = doc[n.end : m.start].text.lower()
                 if _CAUSE_AFTER_LINK.search(between):
                     return kind
     return None
 
 
-def _stated_a1c(norm: str, mentions: List[Mention]) -> Optional[float]:
+def _stated_a1c(norm: str, mentions: list[Mention]) -> float | None:
     """An A1c result stated plainly ("my A1c was 7.2"), about the visitor."""
     a1c = [m for m in mentions if m.label == "A1C"]
     if not a1c or all(m.categories & (IGNORED | {"POSSIBLE_EXISTENCE"}) for m in a1c):
@@ -155,8 +160,11 @@ def _stated_a1c(norm: str, mentions: List[Mention]) -> Optional[float]:
     return round(v, 1) if A1C_LOW <= v <= A1C_HIGH else None
 
 
-_ONSET_WORDS = re.compile(r"\b(start\w*|began|begin\w*|onset|first|came on|develop\w*|had|got|diagnosed|"
-                          r"noticed|appeared)\b", re.I)
+_ONSET_WORDS = re.compile(
+    r"\b(start\w*|began|begin\w*|onset|first|came on|develop\w*|had|got|diagnosed|"
+    r"noticed|appeared)\b",
+    re.I,
+)
 
 
 def _stated_duration(norm: str, today: date) -> Any:
@@ -167,14 +175,14 @@ def _stated_duration(norm: str, today: date) -> Any:
             if not _NEURO_WORDS.search(clause) or re.search(r"\b(if|would|could i|can i)\b", clause, re.I):
                 continue
             if not re.search(r"\b(for|since)\b", clause, re.I) and not (
-                    re.search(r"\bago\b", clause, re.I) and _ONSET_WORDS.search(clause)):
+                re.search(r"\bago\b", clause, re.I) and _ONSET_WORDS.search(clause)
+            ):
                 continue  # "my EMG showed it last year" dates the test, not the neuropathy
             t = numberize(clause)
             found = find_duration(t, today, bare_number=False)
             if found is None:
                 m = re.search(rf"\bfor\s+(?:about|around|almost|nearly|over|like)?\s*{NUM}\s*$", t.rstrip(" .!"))
                 found = ok(duration_value(float(m.group(1)))) if m else None
-            if found is not None and found.status == "ok" and not (isinstance(found.value, float) and
-                                                                  found.value > 90):
+            if found is not None and found.status == "ok" and not (isinstance(found.value, float) and found.value > 90):
                 return found.value
     return None

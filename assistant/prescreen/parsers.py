@@ -7,11 +7,12 @@ its mentions in context (`context.py`, lexicon/yes_no.yml). The regular
 expressions here are the fixed phrasings of those replies. Pure; nothing is
 logged.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Callable, Dict
 
 from assistant.prescreen import lexicon
 from assistant.prescreen.answer import Answer, invalid, ok
@@ -20,24 +21,33 @@ from assistant.prescreen.numbers import find_a1c_number, find_duration
 from assistant.prescreen.text import UNSURE_RE, looks_like_question, numberize
 from assistant.prescreen.values import YES_NO_SLOTS
 
-__all__ = ["PARSERS", "parse_consent", "parse_yes_no", "parse_type", "parse_duration", "parse_a1c"]
+__all__ = ["PARSERS", "parse_a1c", "parse_consent", "parse_duration", "parse_type", "parse_yes_no"]
 
 _DOCTORS_DONT_KNOW = re.compile(
     r"\b(doctors?|drs?|they|neurologists?|specialists?|nobody|no one|no-one|physicians?)\b[^.?!]{0,25}?"
     r"\b(don'?t|do not|doesn'?t|does not|didn'?t|did not|couldn'?t|could not|can'?t|cannot|never|haven'?t|"
     r"have not|hasn'?t|has not|aren'?t|"
     r"are not|weren'?t|were not)\b[^.?!]{0,20}?\b(know|find|found|figure[sd]?|sure|determine[sd]?|explain)",
-    re.I)
+    re.I,
+)
 
 _CONSENT_YES = re.compile(
     r"\b(yes|yeah|yep|yup|yea|sure|ok|okay|alright|all right|go ahead|go for it|let'?s (go|start|begin|do)|"
     r"start|begin|of course|absolutely|definitely|sounds good|why not|i agree|agree|ready|proceed|continue|"
-    r"i consent|happy to|fine by me|don'?t mind|do not mind|no problem|not a problem)\b|^\s*(y|ya|k|fine|please|go|good|great|i do|do it)\s*[.!]*\s*$", re.I)
+    r"i consent|happy to|fine by me|don'?t mind|do not mind|no problem|not a problem)\b"
+    r"|^\s*(y|ya|k|fine|please|go|good|great|i do|do it)\s*[.!]*\s*$",
+    re.I,
+)
 _CONSENT_NO = re.compile(
     r"\b(no|nope|nah|not|later|skip|stop|cancel|rather not|don'?t|do not|never ?mind|no thanks?|"
-    r"not interested|i'?ll pass|pass|another time)\b", re.I)
-_CONSENT_NEUTRAL = re.compile(r"\b(no problem|not a problem|no worries|why not|no time like the present|"
-                              r"don'?t mind|do not mind|not at all)\b", re.I)
+    r"not interested|i'?ll pass|pass|another time)\b",
+    re.I,
+)
+_CONSENT_NEUTRAL = re.compile(
+    r"\b(no problem|not a problem|no worries|why not|no time like the present|"
+    r"don'?t mind|do not mind|not at all)\b",
+    re.I,
+)
 
 
 def parse_consent(raw: str, norm: str, today: date) -> Answer:
@@ -58,13 +68,15 @@ def parse_consent(raw: str, norm: str, today: date) -> Answer:
 # Replies that mean no for one question only.
 _EXTRA_NO = {
     # diagnosed from symptoms or an exam, with no nerve test
-    "ps_diagnosis": re.compile(r"\b(based on|from|just|only)\s+(my\s+|the\s+)?(symptoms|an? (physical )?exam|"
-                               r"exam)\b|\bno (nerve )?tests?\b|\bwithout (a |any )?(nerve )?tests?\b|"
-                               r"\b(just|only)\b[^.?!]{0,20}\b(gp|pcp|family doctor|doctor|physician)\b", re.I),
+    "ps_diagnosis": re.compile(
+        r"\b(based on|from|just|only)\s+(my\s+|the\s+)?(symptoms|an? (physical )?exam|"
+        r"exam)\b|\bno (nerve )?tests?\b|\bwithout (a |any )?(nerve )?tests?\b|"
+        r"\b(just|only)\b[^.?!]{0,20}\b(gp|pcp|family doctor|doctor|physician)\b",
+        re.I,
+    ),
 }
 _SHORT_YES = re.compile(r"^\W*(yes\W*)?(i|we) (do|am|have|did|does)( (so|indeed|yes))?\W*$", re.I)
-_SHORT_NO = re.compile(r"^\W*(no\W*)?(i|we) (do not|am not|have not|did not|don'?t|haven'?t|didn'?t|'?m not)\W*$",
-                       re.I)
+_SHORT_NO = re.compile(r"^\W*(no\W*)?(i|we) (do not|am not|have not|did not|don'?t|haven'?t|didn'?t|'?m not)\W*$", re.I)
 
 
 def parse_yes_no(slot: str, raw: str, norm: str) -> Answer:
@@ -109,16 +121,19 @@ def parse_type(raw: str, norm: str, today: date) -> Answer:
         return ok("idiopathic")
     _, mentions, _free = analyse(norm)
     causes = lexicon.get().causes
-    hesitant = bool(re.search(r"\b(not sure|unsure|no idea|don'?t know|do not know|dunno|not certain)\b", norm,
-                              re.I))
+    hesitant = bool(re.search(r"\b(not sure|unsure|no idea|don'?t know|do not know|dunno|not certain)\b", norm, re.I))
     for m in sorted(mentions, key=lambda m: m.start):
         kind = causes.get(m.label)
         if hesitant and "POSSIBLE_EXISTENCE" in m.categories:
             continue  # "not sure, maybe diabetes"
         if kind is None or m.categories & (IGNORED | {"NEGATED_EXISTENCE"}):
             continue
-        if kind == "idiopathic" and m.text == "unknown" and UNSURE_RE.search(norm) and \
-                not re.search(r"\bcause\b", norm, re.I):
+        if (
+            kind == "idiopathic"
+            and m.text == "unknown"
+            and UNSURE_RE.search(norm)
+            and not re.search(r"\bcause\b", norm, re.I)
+        ):
             continue
         return ok(kind)
     if re.search(r"\b(cancer|tumou?rs?|lymphoma|leuka?emia|myeloma)\b", norm, re.I):
@@ -160,11 +175,12 @@ def parse_a1c(raw: str, norm: str, today: date) -> Answer:
 def _yes_no_parser(slot: str) -> Callable[[str, str, date], Answer]:
     def parse(raw: str, norm: str, today: date) -> Answer:
         return parse_yes_no(slot, raw, norm)
+
     return parse
 
 
 # slot -> parse(raw, normalized, today) -> Answer
-PARSERS: Dict[str, Callable[[str, str, date], Answer]] = {
+PARSERS: dict[str, Callable[[str, str, date], Answer]] = {
     "ps_consent": parse_consent,
     "ps_type": parse_type,
     "ps_duration": parse_duration,

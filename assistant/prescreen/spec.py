@@ -7,23 +7,45 @@ evaluation in `criteria.py` then trusts the file's shape. Paths are dotted
 with [i] indexes, e.g. "criteria.exclusions[2].when", and every "unknown key"
 message names the allowed ones. Pure: no I/O, no Rasa import.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Sequence, Set, Tuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from assistant.prescreen.criteria import GROUP_OPERATORS, LEAF_OPERATORS
 from assistant.prescreen.values import SLOTS, is_number, is_valid_value
 
-__all__ = ["Problem", "validate_spec", "validate_condition"]
+__all__ = ["Problem", "validate_condition", "validate_spec"]
 
 # Allowed keys of each part of prescreen.yml (validate_spec names them in errors).
-TOP_KEYS = ("questions", "criteria", "outcomes", "handoff", "summary", "declined", "cancelled", "restarted",
-            "mentioned")
+TOP_KEYS = (
+    "questions",
+    "criteria",
+    "outcomes",
+    "handoff",
+    "summary",
+    "declined",
+    "cancelled",
+    "restarted",
+    "mentioned",
+)
 TOP_REQUIRED = ("questions", "criteria", "outcomes", "handoff", "declined", "cancelled")
 TEXT_RECORDS = ("declined", "cancelled", "restarted")  # {text: ...}
-QUESTION_KEYS = ("slot", "text", "buttons", "reask", "summary_label", "ask_if", "gate", "implied",
-                 "value_labels", "unit", "unit_one")
+QUESTION_KEYS = (
+    "slot",
+    "text",
+    "buttons",
+    "reask",
+    "summary_label",
+    "ask_if",
+    "gate",
+    "implied",
+    "value_labels",
+    "unit",
+    "unit_one",
+)
 QUESTION_REQUIRED = ("slot", "text", "reask")
 BUTTON_KEYS = ("title", "value")
 IMPLIED_KEYS = ("value", "when")
@@ -42,30 +64,38 @@ _ID_RE = re.compile(r"^[a-z0-9_]+$")
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 
 
-Problem = Tuple[str, str]
+Problem = tuple[str, str]
 
 
 def _allowed(keys: Iterable[str]) -> str:
     return ", ".join(keys)
 
 
-def _check_keys(problems: List[Problem], path: str, record: Any, allowed: Sequence[str],
-                required: Sequence[str] = (), what: str = "") -> bool:
+def _check_keys(
+    problems: list[Problem],
+    path: str,
+    record: Any,
+    allowed: Sequence[str],
+    required: Sequence[str] = (),
+    what: str = "",
+) -> bool:
     if not isinstance(record, Mapping):
-        problems.append((path, f"should be a group of fields ({what or _allowed(allowed)}), "
-                               f"found {type(record).__name__}"))
+        problems.append(
+            (path, f"should be a group of fields ({what or _allowed(allowed)}), found {type(record).__name__}")
+        )
         return False
     for key in record:
         if key not in allowed:
-            problems.append((f"{path}.{key}" if path else str(key),
-                             f"unknown key '{key}' (allowed: {_allowed(allowed)})"))
+            problems.append(
+                (f"{path}.{key}" if path else str(key), f"unknown key '{key}' (allowed: {_allowed(allowed)})")
+            )
     for key in required:
         if key not in record:
             problems.append((path, f"missing '{key}'"))
     return True
 
 
-def _check_text(problems: List[Problem], path: str, value: Any, required: bool = True) -> None:
+def _check_text(problems: list[Problem], path: str, value: Any, required: bool = True) -> None:
     if value is None:
         if required:
             problems.append((path, "missing wording"))
@@ -76,22 +106,28 @@ def _check_text(problems: List[Problem], path: str, value: Any, required: bool =
         problems.append((path, "wording is empty"))
 
 
-def _check_value(problems: List[Problem], path: str, slot: str, value: Any) -> None:
+def _check_value(problems: list[Problem], path: str, slot: str, value: Any) -> None:
     if isinstance(value, bool):
-        problems.append((path, f"write the answer in quotes, \"yes\" or \"no\": YAML reads a bare yes/no "
-                               f"as true/false (found {value})"))
+        problems.append(
+            (path, f'write the answer in quotes, "yes" or "no": YAML reads a bare yes/no as true/false (found {value})')
+        )
     elif not is_valid_value(slot, value):
         allowed = list(SLOTS[slot]["values"]) + (["a number"] if SLOTS[slot]["numeric"] else [])
         problems.append((path, f"unknown value {value!r} for {slot} (allowed: {_allowed(map(str, allowed))})"))
 
 
-def validate_condition(cond: Any, path: str, spec: Mapping[str, Any]) -> List[Problem]:
+def validate_condition(cond: Any, path: str, spec: Mapping[str, Any]) -> list[Problem]:
     """Problems of one condition (ask_if / when / implied.when)."""
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     allowed_all = ("slot",) + LEAF_OPERATORS + GROUP_OPERATORS
     if not isinstance(cond, Mapping) or not cond:
-        return [(path, "should be a condition like {slot: ps_type, equals: diabetic}, "
-                       "{all: [...]}, {any: [...]} or {not: {...}}")]
+        return [
+            (
+                path,
+                "should be a condition like {slot: ps_type, equals: diabetic}, "
+                "{all: [...]}, {any: [...]} or {not: {...}}",
+            )
+        ]
     groups = [k for k in GROUP_OPERATORS if k in cond]
     if groups:
         if len(cond) != 1:
@@ -118,8 +154,9 @@ def validate_condition(cond: Any, path: str, spec: Mapping[str, Any]) -> List[Pr
         return problems
     ops = [k for k in LEAF_OPERATORS if k in cond]
     if len(ops) != 1:
-        problems.append((path, f"needs exactly one operator ({_allowed(LEAF_OPERATORS)}), "
-                               f"found {_allowed(ops) if ops else 'none'}"))
+        problems.append(
+            (path, f"needs exactly one operator ({_allowed(LEAF_OPERATORS)}), found {_allowed(ops) if ops else 'none'}")
+        )
         return problems
     op = ops[0]
     arg = cond[op]
@@ -138,15 +175,17 @@ def validate_condition(cond: Any, path: str, spec: Mapping[str, Any]) -> List[Pr
     else:
         if not SLOTS[slot]["numeric"]:
             numeric = [s for s, i in SLOTS.items() if i["numeric"]]
-            problems.append((where, f"'{op}' compares numbers; {slot} is not a number "
-                                    f"(numeric slots: {_allowed(numeric)})"))
+            problems.append(
+                (where, f"'{op}' compares numbers; {slot} is not a number (numeric slots: {_allowed(numeric)})")
+            )
         if isinstance(arg, str) and arg.startswith("$"):
             name = arg[1:]
-            crit = spec.get("criteria") if isinstance(spec.get("criteria"), Mapping) else {}
+            crit: Mapping[str, Any] = spec["criteria"] if isinstance(spec.get("criteria"), Mapping) else {}
             if name not in crit:
                 names = [k for k, v in crit.items() if is_number(v)]
-                problems.append((where, f"unknown threshold '{arg}' (defined in criteria: "
-                                        f"{_allowed('$' + n for n in names)})"))
+                problems.append(
+                    (where, f"unknown threshold '{arg}' (defined in criteria: {_allowed('$' + n for n in names)})")
+                )
             elif not is_number(crit[name]):
                 problems.append((where, f"threshold '{arg}' is not a number"))
         elif not is_number(arg):
@@ -154,12 +193,12 @@ def validate_condition(cond: Any, path: str, spec: Mapping[str, Any]) -> List[Pr
     return problems
 
 
-def validate_spec(spec: Any) -> List[Problem]:
+def validate_spec(spec: Any) -> list[Problem]:
     """Semantic checks of prescreen.yml: (field path, message) per problem.
 
     Paths are dotted with [i] indexes, e.g. "criteria.exclusions[2].when".
     """
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     if not isinstance(spec, Mapping):
         return [("", f"should be a group of fields ({_allowed(TOP_KEYS)}), found {type(spec).__name__}")]
     _check_keys(problems, "", spec, TOP_KEYS, TOP_REQUIRED)
@@ -173,8 +212,7 @@ def validate_spec(spec: Any) -> List[Problem]:
     if isinstance(criteria, Mapping):
         _validate_criteria(problems, criteria, spec)
     elif "criteria" in spec:
-        problems.append(("criteria", "should be a group of fields "
-                                     f"({_allowed(CRITERIA_KEYS)})"))
+        problems.append(("criteria", f"should be a group of fields ({_allowed(CRITERIA_KEYS)})"))
     _validate_questions(problems, spec)
 
     outcomes = spec.get("outcomes")
@@ -196,12 +234,17 @@ def validate_spec(spec: Any) -> List[Problem]:
     return problems
 
 
-def _validate_criteria(problems: List[Problem], criteria: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
+def _validate_criteria(problems: list[Problem], criteria: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     for key, value in criteria.items():
         # Extra numbers are named thresholds that conditions can use as "$name".
         if key not in CRITERIA_KEYS and not is_number(value):
-            problems.append((f"criteria.{key}", f"unknown key '{key}' (allowed: {_allowed(CRITERIA_KEYS)}, "
-                                                "or a number to use as \"$" + str(key) + "\")"))
+            problems.append(
+                (
+                    f"criteria.{key}",
+                    f"unknown key '{key}' (allowed: {_allowed(CRITERIA_KEYS)}, "
+                    'or a number to use as "$' + str(key) + '")',
+                )
+            )
     for key in CRITERIA_NUMBERS:
         if key not in criteria:
             problems.append(("criteria", f"missing '{key}'"))
@@ -213,9 +256,11 @@ def _validate_criteria(problems: List[Problem], criteria: Mapping[str, Any], spe
     if is_number(criteria.get("hba1c_threshold")) and not 0 < criteria["hba1c_threshold"] < 30:
         problems.append(("criteria.hba1c_threshold", "should be a percent between 0 and 30"))
 
-    seen: Dict[str, str] = {}
-    for group, keys, wording in (("exclusions", EXCLUSION_KEYS, ("name", "explanation", "what_could_change")),
-                                 ("notes", NOTE_KEYS, ("text",))):
+    seen: dict[str, str] = {}
+    for group, keys, wording in (
+        ("exclusions", EXCLUSION_KEYS, ("name", "explanation", "what_could_change")),
+        ("notes", NOTE_KEYS, ("text",)),
+    ):
         records = criteria.get(group)
         if records is None:
             if group == "exclusions":
@@ -242,34 +287,38 @@ def _validate_criteria(problems: List[Problem], criteria: Mapping[str, Any], spe
     _check_percent_wording(problems, criteria, spec)
 
 
-def _check_percent_wording(problems: List[Problem], criteria: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
+def _check_percent_wording(problems: list[Problem], criteria: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
     """Wording that quotes the HbA1c limit must follow hba1c_threshold when staff change it."""
     limit = criteria.get("hba1c_threshold")
     if not is_number(limit):
         return
-    places: List[Tuple[str, Any]] = []
+    places: list[tuple[str, Any]] = []
     for i, record in enumerate(criteria.get("exclusions") or []):
         if isinstance(record, Mapping) and "$hba1c_threshold" in repr(record.get("when")):
             places += [(f"criteria.exclusions[{i}].{k}", record.get(k)) for k in ("name", "explanation")]
     for i, q in enumerate(spec.get("questions") or []):
         if isinstance(q, Mapping) and q.get("slot") == "ps_a1c":
-            places += [(f"questions[{i}].buttons[{j}].title", b.get("title"))
-                       for j, b in enumerate(q.get("buttons") or []) if isinstance(b, Mapping)]
+            places += [
+                (f"questions[{i}].buttons[{j}].title", b.get("title"))
+                for j, b in enumerate(q.get("buttons") or [])
+                if isinstance(b, Mapping)
+            ]
     for path, text in places:
         for m in _PERCENT_RE.finditer(text if isinstance(text, str) else ""):
             if float(m.group(1)) != float(limit):
-                problems.append((path, f"says {m.group(0)} but criteria.hba1c_threshold is {limit:g}: "
-                                       "update the wording"))
+                problems.append(
+                    (path, f"says {m.group(0)} but criteria.hba1c_threshold is {limit:g}: update the wording")
+                )
 
 
-def _validate_questions(problems: List[Problem], spec: Mapping[str, Any]) -> None:
+def _validate_questions(problems: list[Problem], spec: Mapping[str, Any]) -> None:
     questions = spec.get("questions")
     if questions is None:
         return
     if not isinstance(questions, list):
         problems.append(("questions", "should be a list"))
         return
-    seen: Dict[str, str] = {}
+    seen: dict[str, str] = {}
     for i, q in enumerate(questions):
         path = f"questions[{i}]"
         if not _check_keys(problems, path, q, QUESTION_KEYS, QUESTION_REQUIRED):
@@ -296,13 +345,13 @@ def _validate_questions(problems: List[Problem], spec: Mapping[str, Any]) -> Non
             _check_value(problems, f"{path}.implied.value", slot, q["implied"].get("value"))
             if "when" in q["implied"]:
                 problems.extend(validate_condition(q["implied"]["when"], f"{path}.implied.when", spec))
-        labelled: Set[Any] = set()
+        labelled: set[Any] = set()
         buttons = q.get("buttons")
         if buttons is not None:
             if not isinstance(buttons, list):
                 problems.append((f"{path}.buttons", "should be a list of {title: ..., value: ...}"))
                 buttons = []
-            titles: Dict[str, int] = {}
+            titles: dict[str, int] = {}
             for j, b in enumerate(buttons):
                 bpath = f"{path}.buttons[{j}]"
                 if not _check_keys(problems, bpath, b, BUTTON_KEYS, BUTTON_KEYS):
@@ -316,16 +365,22 @@ def _validate_questions(problems: List[Problem], spec: Mapping[str, Any]) -> Non
                     problems.append((f"{bpath}.title", f"same title as buttons[{titles[title]}]"))
                 titles[title] = j
         labels = q.get("value_labels")
-        if labels is not None and _check_keys(problems, f"{path}.value_labels", labels,
-                                              [str(v) for v in SLOTS[slot]["values"]]):
+        if labels is not None and _check_keys(
+            problems, f"{path}.value_labels", labels, [str(v) for v in SLOTS[slot]["values"]]
+        ):
             for value, text in labels.items():
                 _check_text(problems, f"{path}.value_labels.{value}", text)
                 labelled.add(value)
         if q.get("summary_label"):
             for value in SLOTS[slot]["values"]:
                 if value not in labelled:
-                    problems.append((path, f"answer '{value}' has no words for the summary: add a button "
-                                           f"with value: {value} or a value_labels entry"))
+                    problems.append(
+                        (
+                            path,
+                            f"answer '{value}' has no words for the summary: add a button "
+                            f"with value: {value} or a value_labels entry",
+                        )
+                    )
     for slot in SLOTS:
         if slot not in seen:
             problems.append(("questions", f"no question for {slot}"))

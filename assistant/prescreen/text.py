@@ -6,15 +6,16 @@ words as digits ("two and a half years" -> "2.5 years", lexicon/numbers.yml).
 `UNSURE_RE` and `looks_like_question` tell "I don't know" and a question back
 from an answer. Pure; nothing is logged.
 """
+
 from __future__ import annotations
 
 import functools
 import re
-from typing import List, Pattern, Tuple
+from re import Pattern
 
 from assistant.prescreen import lexicon
 
-__all__ = ["UNSURE_RE", "fix_word", "normalize", "numberize", "looks_like_question"]
+__all__ = ["UNSURE_RE", "fix_word", "looks_like_question", "normalize", "numberize"]
 
 # Replies that mean "I don't know".
 UNSURE_RE = re.compile(
@@ -22,12 +23,17 @@ UNSURE_RE = re.compile(
     r"can'?t remember|cannot remember|don'?t remember|do not remember|can'?t recall|don'?t recall|no clue|"
     r"uncertain|who knows|hard to say|not a clue|never (been )?(checked|tested)|haven'?t (been )?"
     r"(checked|tested)|(never|not|haven'?t) (had|gotten|got) (it|one|that|them) (checked|tested|done)|"
-    r"not known|unknown|forgot|forget)\b|^\s*\?+\s*$", re.I)
+    r"not known|unknown|forgot|forget)\b|^\s*\?+\s*$",
+    re.I,
+)
 _QUESTION_START = re.compile(
-    r"^\s*(what|why|how|who|where|when|which|is|are|can|could|would|will|should|do|does|did|may)\b", re.I)
+    r"^\s*(what|why|how|who|where|when|which|is|are|can|could|would|will|should|do|does|did|may)\b", re.I
+)
 _A1C_RE = re.compile(
     r"\b(?:(?:h(?:a?e)?moglobin|hb|hgb)\s*-?\s*)?a\s*-?\s*1\s*-?\s*c(?:'?s)?\b|\bglyc(?:at|osylat)ed\s+h(?:a?e)?"
-    r"moglobin\b|\bhba1c\b", re.I)
+    r"moglobin\b|\bhba1c\b",
+    re.I,
+)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
@@ -35,7 +41,7 @@ def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
     """Optimal string alignment distance (typos incl. swapped letters) <= limit."""
     if abs(len(a) - len(b)) > limit:
         return False
-    prev2: List[int] = []
+    prev2: list[int] = []
     prev = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         cur = [i] + [0] * len(b)
@@ -68,36 +74,45 @@ def fix_word(word: str) -> str:
 
 def normalize(text: str) -> str:
     """Straight quotes, one spelling of A1c, common typos fixed."""
-    t = (text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-         .replace("\u2013", "-").replace("\u2014", "-").replace("\u00a0", " "))
+    t = (
+        text.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .replace("\u2013", "-")
+        .replace("\u2014", "-")
+        .replace("\u00a0", " ")
+    )
     t = _A1C_RE.sub("a1c", t)
     t = _WORD_RE.sub(lambda m: fix_word(m.group(0)), t)
     return re.sub(r"\s+", " ", t).strip()
 
 
 @functools.lru_cache(maxsize=1)
-def _number_word_res() -> Tuple[Pattern[str], Pattern[str]]:
+def _number_word_res() -> tuple[Pattern[str], Pattern[str]]:
     """("twenty five": tens then ones, any number word), from lexicon/numbers.yml."""
     numbers = lexicon.get().word_numbers
     tens = "|".join(w for w, n in numbers.items() if n in range(20, 100, 10))
     ones = "|".join(w for w, n in numbers.items() if n in range(1, 10))
-    return (re.compile(rf"\b({tens})[\s-]+({ones})\b"),
-            re.compile(r"\b(" + "|".join(numbers) + r")\b"))
+    return (re.compile(rf"\b({tens})[\s-]+({ones})\b"), re.compile(r"\b(" + "|".join(numbers) + r")\b"))
 
 
 def numberize(text: str) -> str:
     """Lower-case text with number words as digits: "two and a half years" -> "2.5 years"."""
     t = " " + text.lower() + " "
-    t = re.sub(r"(\d),(\d)(?!\d)", r"\1.\2", t)          # 9,8 -> 9.8 (decimal comma)
-    t = re.sub(r"(\d),(\d{3})\b", r"\1\2", t)            # 1,000 -> 1000
+    t = re.sub(r"(\d),(\d)(?!\d)", r"\1.\2", t)  # 9,8 -> 9.8 (decimal comma)
+    t = re.sub(r"(\d),(\d{3})\b", r"\1\2", t)  # 1,000 -> 1000
     numbers = lexicon.get().word_numbers
     tens_ones, any_word = _number_word_res()
     t = tens_ones.sub(lambda m: str(numbers[m.group(1)] + numbers[m.group(2)]), t)
     t = any_word.sub(lambda m: str(numbers[m.group(1)]), t)
     t = re.sub(r"\b(\d+)\s+point\s+(\d+)\b", r"\1.\2", t)
     t = re.sub(r"\b(?:a|an|1)\s+(year|month|decade)\s+and\s+a\s+half\b", r"1.5 \1s", t)
-    t = re.sub(r"\b(\d+)\s+(years?|months?|decades?)\s+and\s+a\s+half\b",
-               lambda m: f"{int(m.group(1)) + 0.5:g} {m.group(2)}", t)
+    t = re.sub(
+        r"\b(\d+)\s+(years?|months?|decades?)\s+and\s+a\s+half\b",
+        lambda m: f"{int(m.group(1)) + 0.5:g} {m.group(2)}",
+        t,
+    )
     t = re.sub(r"\b(\d+)\s+and\s+an?\s+half\b", lambda m: f"{int(m.group(1)) + 0.5:g}", t)
     t = re.sub(r"\b(\d+)\s+1/2\b", lambda m: f"{int(m.group(1)) + 0.5:g}", t)
     t = re.sub(r"\bhalf\s+an?\s+(year|decade)\b", r"0.5 \1", t)
@@ -112,4 +127,3 @@ def looks_like_question(text: str) -> bool:
     if _QUESTION_START.match(text):
         return True
     return text.rstrip().endswith("?") and len(re.findall(r"\w+", text)) >= 4
-

@@ -9,17 +9,19 @@ also accept range words, read as intervals so that comparisons stay honest:
 Comparisons are three-valued: an interval that straddles the threshold gives
 None (unknown). Pure: no I/O, no Rasa import.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Mapping, Optional, Tuple
+from collections.abc import Mapping
+from typing import Any, TypeGuard
 
 UNSURE = "unsure"
 YES_NO_UNSURE = ("yes", "no", UNSURE)
 
 # The contract (docs/ARCHITECTURE.md): every pre-screen slot and its values.
 # `numeric` slots also take numbers and range words (see module docstring).
-SLOTS: Dict[str, Dict[str, Any]] = {
+SLOTS: dict[str, dict[str, Any]] = {
     "ps_consent": {"values": ("yes", "no"), "numeric": False},
     "ps_type": {
         "values": ("diabetic", "chemo", "autoimmune", "idiopathic", "compressive", "other", UNSURE),
@@ -45,15 +47,15 @@ BOUND_RE = re.compile(r"^(lte|lt|gte|gt)(\d+(?:\.\d+)?)$")
 _RANGE_RE = re.compile(r"^(\d+(?:\.\d+)?)to(\d+(?:\.\d+)?)$")
 _INF = float("inf")
 
-Interval = Tuple[float, bool, float, bool]
+Interval = tuple[float, bool, float, bool]
 
 
-def is_number(x: Any) -> bool:
+def is_number(x: Any) -> TypeGuard[int | float]:
     """An int or float, not a bool (YAML reads `yes` as True)."""
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def interval(value: Any) -> Optional[Interval]:
+def interval(value: Any) -> Interval | None:
     """(low, low_included, high, high_included) of a numeric answer, else None."""
     if is_number(value):
         v = float(value)
@@ -64,8 +66,12 @@ def interval(value: Any) -> Optional[Interval]:
     m = BOUND_RE.match(s)
     if m:
         op, n = m.group(1), float(m.group(2))
-        return {"lt": (-_INF, False, n, False), "lte": (-_INF, False, n, True),
-                "gt": (n, False, _INF, False), "gte": (n, True, _INF, False)}[op]
+        return {
+            "lt": (-_INF, False, n, False),
+            "lte": (-_INF, False, n, True),
+            "gt": (n, False, _INF, False),
+            "gte": (n, True, _INF, False),
+        }[op]
     m = _RANGE_RE.match(s)
     if m:
         a, b = float(m.group(1)), float(m.group(2))
@@ -77,7 +83,7 @@ def interval(value: Any) -> Optional[Interval]:
     return (v, True, v, True)
 
 
-def compare(iv: Interval, op: str, t: float) -> Optional[bool]:
+def compare(iv: Interval, op: str, t: float) -> bool | None:
     """Three-valued comparison of an interval with a threshold."""
     lo, lo_in, hi, hi_in = iv
     if op == "gt":
@@ -113,7 +119,7 @@ def is_valid_value(slot: str, value: Any) -> bool:
     return bool(info["numeric"]) and interval(value) is not None
 
 
-def threshold(ref: Any, spec: Mapping[str, Any]) -> Optional[float]:
+def threshold(ref: Any, spec: Mapping[str, Any]) -> float | None:
     """A number, or a "$name" looked up in the spec's criteria; None when neither."""
     if is_number(ref):
         return float(ref)

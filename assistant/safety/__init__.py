@@ -31,6 +31,7 @@ Priority when several kinds match one message:
 crisis > emergency > pain_idiom > medical_advice.
 Message text is never logged here: only file paths, field paths and counts.
 """
+
 from assistant.normalise import normalise
 from assistant.safety.corpora import MUST_DETECT_CORPUS, ORDINARY_CORPUS, check_corpora
 from assistant.safety.matching import SafetyDetector, SafetyResult

@@ -10,10 +10,12 @@ out, fewer (or no) sets are returned and the pattern simply runs on more text.
 Spelled-out strings use two markers: ``EDGE`` for a word edge (\\b, ^, $) and
 ``_SOME`` for "some letters or digits" (\\w+, [a-z]*, ...).
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from collections.abc import Set as AbstractSet
+from typing import Any, Optional
 
 from assistant.safety.pattern_rules import REPEATS, simple_non_space, space_in_set, sre_c
 
@@ -22,12 +24,84 @@ _EXACT_MAX_LEN = 60
 EDGE = "\x01"  # stands for a word edge (\b, ^, $) inside spelled-out strings
 _SOME = "\x02"  # stands for "some letters or digits" (\w+, [a-z]*, ...) inside them
 COMMON_WORDS = frozenset(
-    """i me my a an the to is it do does did can could would will should of and in on at for
-    with you your what this that be been am are was were have has had not no so just
-    or if but how when why all any some get got go going want like know feel really
-    pain feet foot treatment nerve nerves neuropathy doctor therapy stem cells burning
-    numbness tingling""".split())
-_Exact = Optional[frozenset]
+    [
+        "i",
+        "me",
+        "my",
+        "a",
+        "an",
+        "the",
+        "to",
+        "is",
+        "it",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "would",
+        "will",
+        "should",
+        "of",
+        "and",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "you",
+        "your",
+        "what",
+        "this",
+        "that",
+        "be",
+        "been",
+        "am",
+        "are",
+        "was",
+        "were",
+        "have",
+        "has",
+        "had",
+        "not",
+        "no",
+        "so",
+        "just",
+        "or",
+        "if",
+        "but",
+        "how",
+        "when",
+        "why",
+        "all",
+        "any",
+        "some",
+        "get",
+        "got",
+        "go",
+        "going",
+        "want",
+        "like",
+        "know",
+        "feel",
+        "really",
+        "pain",
+        "feet",
+        "foot",
+        "treatment",
+        "nerve",
+        "nerves",
+        "neuropathy",
+        "doctor",
+        "therapy",
+        "stem",
+        "cells",
+        "burning",
+        "numbness",
+        "tingling",
+    ]
+)
+_Exact = Optional[frozenset]  # noqa: UP045  (a runtime alias: X | None needs 3.10 objects here)
 
 
 def product(a: frozenset, b: frozenset) -> _Exact:
@@ -43,8 +117,13 @@ def exact_item(op: Any, av: Any) -> _Exact:
     if op is sre_c.LITERAL:
         return frozenset({chr(av)})
     if op is sre_c.AT:
-        edge = av in (sre_c.AT_BOUNDARY, sre_c.AT_BEGINNING, sre_c.AT_BEGINNING_STRING,
-                      sre_c.AT_END, sre_c.AT_END_STRING)
+        edge = av in (
+            sre_c.AT_BOUNDARY,
+            sre_c.AT_BEGINNING,
+            sre_c.AT_BEGINNING_STRING,
+            sre_c.AT_END,
+            sre_c.AT_END_STRING,
+        )
         return frozenset({EDGE if edge else ""})
     if op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
         return frozenset({""})
@@ -83,9 +162,10 @@ def exact_item(op: Any, av: Any) -> _Exact:
             return None
         out, cur = (set([""]) if lo == 0 else set()), frozenset({""})
         for k in range(1, hi + 1):
-            cur = product(cur, body)
-            if cur is None:
+            step = product(cur, body)
+            if step is None:
                 return None
+            cur = step
             if k >= lo:
                 out |= cur
         return frozenset(out) if len(out) <= _EXACT_MAX_STRINGS else None
@@ -110,9 +190,10 @@ def _exact_seq(items: Any) -> _Exact:
         e = exact_item(op, av)
         if e is None:
             return None
-        out = product(out, e)
-        if out is None:
+        joined = product(out, e)
+        if joined is None:
             return None
+        out = joined
     return out
 
 
@@ -120,7 +201,7 @@ _PIECE = re.compile("[a-z0-9]+")
 _DELIMS = (" ", EDGE)
 
 
-def _needles(x: str) -> List[str]:
+def _needles(x: str) -> list[str]:
     """Substrings any text matched by spelled-out string ``x`` must contain, in
     the form they take in " " + text + " ": " word " for a whole word, " pre"
     for the start of a word, "end " for its end, "mid" for a piece of one."""
@@ -140,13 +221,13 @@ def _needles(x: str) -> List[str]:
     return out
 
 
-def _needle_rank(needle: str) -> Tuple[int, int, int]:
+def _needle_rank(needle: str) -> tuple[int, int, int]:
     whole = needle.startswith(" ") and needle.endswith(" ") and len(needle) > 2
     common = whole and needle.strip() in COMMON_WORDS
     return (0 if common else 1, 1 if whole else 0, len(needle.strip()))
 
 
-def _needle_set(strings: frozenset) -> Optional[frozenset]:
+def _needle_set(strings: frozenset) -> frozenset | None:
     """A small set of needles such that each spelled-out string contains one
     of them (greedy cover, preferring rare whole words); None if one has none."""
     per_string = [set(_needles(x)) for x in strings]
@@ -155,7 +236,7 @@ def _needle_set(strings: frozenset) -> Optional[frozenset]:
     chosen: set = set()
     left = per_string
     while left:
-        counts: Dict[str, int] = {}
+        counts: dict[str, int] = {}
         for needles in left:
             for nd in needles:
                 counts[nd] = counts.get(nd, 0) + 1
@@ -165,7 +246,7 @@ def _needle_set(strings: frozenset) -> Optional[frozenset]:
     return frozenset(chosen)
 
 
-def _rarity(needles: frozenset) -> Tuple[int, int, int]:
+def _rarity(needles: AbstractSet[str]) -> tuple[int, int, int]:
     common = sum(_needle_rank(nd)[0] == 0 for nd in needles)
     short = sum(len(nd.strip()) < 4 for nd in needles)
     return (common, short, len(needles))
@@ -176,23 +257,24 @@ def _tails(run: frozenset) -> frozenset:
     out = set()
     for x in run:
         cut = max(x.rfind(" "), x.rfind(EDGE))
-        out.add(x if cut < 0 else " " + x[cut + 1:])
+        out.add(x if cut < 0 else " " + x[cut + 1 :])
     return frozenset(out)
 
 
 def _is_edge(item: Any) -> bool:
     op, av = item
-    return (op is sre_c.AT and av in (sre_c.AT_BOUNDARY, sre_c.AT_END, sre_c.AT_END_STRING)) or \
-        (op is sre_c.LITERAL and av == 32)
+    return (op is sre_c.AT and av in (sre_c.AT_BOUNDARY, sre_c.AT_END, sre_c.AT_END_STRING)) or (
+        op is sre_c.LITERAL and av == 32
+    )
 
 
-def anchor_sets(items: Any, left_edge: bool = False, right_edge: bool = False) -> List[frozenset]:
+def anchor_sets(items: Any, left_edge: bool = False, right_edge: bool = False) -> list[frozenset]:
     """Word sets every match of ``items`` needs: one word from EACH set.
 
     ``left_edge`` / ``right_edge``: the text just before / after ``items`` is
     known to be a word edge, so a word touching that side is a whole word.
     """
-    sets: List[frozenset] = []
+    sets: list[frozenset] = []
     blank = frozenset({""})
     start = frozenset({" " if left_edge else ""})
     run = start
@@ -247,7 +329,7 @@ def anchor_sets(items: Any, left_edge: bool = False, right_edge: bool = False) -
     return sets
 
 
-def reach(items: Any) -> Tuple[int, int]:
+def reach(items: Any) -> tuple[int, int]:
     """Upper bound on the characters a match (with its look-arounds) spans:
     (fixed part, number of unbounded repeats). Each unbounded repeat stays
     inside one word (see _shape_problems), so it spans at most the longest word."""
@@ -259,7 +341,7 @@ def reach(items: Any) -> Tuple[int, int]:
             parts = [reach(b) for b in av[1]]
             f, u = max(p[0] for p in parts), max(p[1] for p in parts)
         elif op in REPEATS:
-            lo, hi, sub = av
+            _lo, hi, sub = av
             bf, bu = reach(sub)
             if hi == sre_c.MAXREPEAT:
                 f, u = 0, 1 + bu

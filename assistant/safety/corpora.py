@@ -6,11 +6,12 @@ data/safety/must_detect.yml must keep its kind. The corpora ship with the app,
 not with the tests, so the running assistant's content store refuses a
 safety.yml edit that breaks them (through ``validate_spec``).
 """
+
 from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Dict, List, Tuple
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -24,7 +25,7 @@ ALARM_KINDS = ("crisis", "emergency")
 
 
 @functools.lru_cache(maxsize=1)
-def _corpora() -> Tuple[Tuple[str, ...], Tuple[Tuple[str, str], ...]]:
+def _corpora() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     ordinary = yaml.safe_load(ORDINARY_CORPUS.read_text(encoding="utf-8")) or {}
     must = yaml.safe_load(MUST_DETECT_CORPUS.read_text(encoding="utf-8")) or {}
     texts = tuple(ordinary.get("messages") or ()) + tuple(ordinary.get("medical_advice_questions") or ())
@@ -34,23 +35,32 @@ def _corpora() -> Tuple[Tuple[str, ...], Tuple[Tuple[str, str], ...]]:
     return texts, tuple(needed)
 
 
-def check_corpora(detector: "SafetyDetector", spec: Dict[str, Any]) -> List[Tuple[str, str]]:
+def check_corpora(detector: SafetyDetector, spec: dict[str, Any]) -> list[tuple[str, str]]:
     """Safety content is checked like code: no crisis or emergency pattern may fire
     on an ordinary message, and every must-detect message must keep its kind."""
     try:
         ordinary, needed = _corpora()
     except (OSError, yaml.YAMLError) as exc:
         return [("", f"the safety check corpora could not be read ({type(exc).__name__})")]
-    errors: List[Tuple[str, str]] = []
+    errors: list[tuple[str, str]] = []
     for text in ordinary:
         for kind, category, index in detector.explain(text):
             if kind in ALARM_KINDS:
                 ci = next(i for i, c in enumerate(spec[kind]["categories"]) if c["id"] == category)
-                errors.append((f"{kind}.categories[{ci}].patterns[{index}]",
-                               f"fires on an ordinary message ({ORDINARY_CORPUS.name}): {text[:80]!r}"))
+                errors.append(
+                    (
+                        f"{kind}.categories[{ci}].patterns[{index}]",
+                        f"fires on an ordinary message ({ORDINARY_CORPUS.name}): {text[:80]!r}",
+                    )
+                )
     for text, kind in needed:
         found = detector.detect(text)
         if found is None or found.kind != kind:
-            errors.append((kind, f"no longer detects a message it must ({MUST_DETECT_CORPUS.name}): "
-                                 f"{text[:80]!r} -> {found.kind if found else 'nothing'}"))
+            errors.append(
+                (
+                    kind,
+                    f"no longer detects a message it must ({MUST_DETECT_CORPUS.name}): "
+                    f"{text[:80]!r} -> {found.kind if found else 'nothing'}",
+                )
+            )
     return errors

@@ -10,12 +10,13 @@ Each pattern runs behind its prefilter (prefilter.py), which never changes a
 result; ``explain`` is the plain full scan the tests compare it with.
 Message text is never logged here.
 """
+
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from assistant.normalise import normalise
 from assistant.safety import prefilter
@@ -40,7 +41,7 @@ class SafetyResult:
     kind: str
     category: str
     message: str
-    matches: Tuple[Tuple[str, str], ...] = ()
+    matches: tuple[tuple[str, str], ...] = ()
 
     @property
     def intent(self) -> str:
@@ -50,14 +51,16 @@ class SafetyResult:
 
 @dataclass(frozen=True)
 class _Pattern:
-    regex: "re.Pattern[str]"
+    regex: re.Pattern[str]
     pre: prefilter.Prefilter
 
 
 @functools.lru_cache(maxsize=4096)
 def _pattern(expanded: str) -> _Pattern:
     """Compile one (word-list-expanded, already checked) pattern with its prefilter."""
-    _, parsed, regex = analyse(expanded)
+    problem, parsed, regex = analyse(expanded)
+    if regex is None:  # validation refuses such a spec before a detector is built
+        raise SafetySpecError([("", problem or "pattern does not compile")])
     return _Pattern(regex, prefilter.build(parsed))
 
 
@@ -66,7 +69,7 @@ class _Rule:
     kind: str
     category: str
     message: str
-    patterns: Tuple[_Pattern, ...]
+    patterns: tuple[_Pattern, ...]
 
 
 class SafetyDetector:
@@ -77,7 +80,7 @@ class SafetyDetector:
     are compiled once, here; ``detect`` is thread-safe.
     """
 
-    def __init__(self, spec: Dict[str, Any]) -> None:
+    def __init__(self, spec: dict[str, Any]) -> None:
         errors, lists = structure_errors(spec)
         if errors:
             raise SafetySpecError(errors)
@@ -87,30 +90,32 @@ class SafetyDetector:
             raise SafetySpecError(errors)
 
     @classmethod
-    def _unchecked(cls, spec: Dict[str, Any], lists: Dict[str, str]) -> "SafetyDetector":
+    def _unchecked(cls, spec: dict[str, Any], lists: dict[str, str]) -> SafetyDetector:
         """A detector from a spec whose structure is known to be valid (examples unchecked)."""
         self = cls.__new__(cls)
         self._build(spec, lists)
         return self
 
-    def _build(self, spec: Dict[str, Any], lists: Dict[str, str]) -> None:
-        rules: List[_Rule] = []
+    def _build(self, spec: dict[str, Any], lists: dict[str, str]) -> None:
+        rules: list[_Rule] = []
         for kind in KINDS:
             section = spec[kind]
             for cat in section["categories"]:
                 pats = [_pattern(expand(p, lists)[0]) for p in cat["patterns"]]
-                rules.append(_Rule(
-                    kind=kind,
-                    category=cat["id"],
-                    message=cat.get("message", section.get("message", "")),
-                    patterns=tuple(pats),
-                ))
-        self._rules: Tuple[_Rule, ...] = tuple(rules)
+                rules.append(
+                    _Rule(
+                        kind=kind,
+                        category=cat["id"],
+                        message=cat.get("message", section.get("message", "")),
+                        patterns=tuple(pats),
+                    )
+                )
+        self._rules: tuple[_Rule, ...] = tuple(rules)
         self.version = spec.get("version")
 
-    def example_errors(self, spec: Dict[str, Any]) -> List[Tuple[str, str]]:
+    def example_errors(self, spec: dict[str, Any]) -> list[tuple[str, str]]:
         """Each category's ``examples`` must be detected as that very category."""
-        errors: List[Tuple[str, str]] = []
+        errors: list[tuple[str, str]] = []
         for kind in KINDS:
             for ci, cat in enumerate(spec[kind]["categories"]):
                 for ei, example in enumerate(cat.get("examples", []) or []):
@@ -119,12 +124,13 @@ class SafetyDetector:
                     if res is None:
                         errors.append((path, "example is not detected by any pattern"))
                     elif (res.kind, res.category) != (kind, cat["id"]):
-                        errors.append((path, f"example is detected as {res.kind}/{res.category}, "
-                                             f"expected {kind}/{cat['id']}"))
+                        errors.append(
+                            (path, f"example is detected as {res.kind}/{res.category}, expected {kind}/{cat['id']}")
+                        )
         return errors
 
     @property
-    def categories(self) -> List[Tuple[str, str]]:
+    def categories(self) -> list[tuple[str, str]]:
         """All (kind, category) pairs, in priority order."""
         return [(r.kind, r.category) for r in self._rules]
 
@@ -140,14 +146,14 @@ class SafetyDetector:
                 return r.message
         raise KeyError(f"{kind}/{category}")
 
-    def compiled_patterns(self, kind: str, category: str) -> Tuple["re.Pattern[str]", ...]:
+    def compiled_patterns(self, kind: str, category: str) -> tuple[re.Pattern[str], ...]:
         """The compiled patterns of one category, word lists expanded (for tests and reviews)."""
         for r in self._rules:
             if r.kind == kind and r.category == category:
                 return tuple(p.regex for p in r.patterns)
         raise KeyError(f"{kind}/{category}")
 
-    def detect(self, text: Any, *, use_prefilter: bool = True) -> Optional[SafetyResult]:
+    def detect(self, text: Any, *, use_prefilter: bool = True) -> SafetyResult | None:
         """Return the highest-priority finding in ``text``, or None.
 
         ``use_prefilter=False`` runs each pattern's plain ``regex.search`` over
@@ -162,7 +168,7 @@ class SafetyDetector:
             matches = lambda pat: scan.matches(pat.regex, pat.pre)  # noqa: E731
         else:
             matches = lambda pat: pat.regex.search(norm) is not None  # noqa: E731
-        hits: List[_Rule] = []
+        hits: list[_Rule] = []
         kinds_hit = set()
         for rule in self._rules:
             if rule.kind in kinds_hit:
@@ -173,13 +179,15 @@ class SafetyDetector:
         if not hits:
             return None
         first = hits[0]
-        return SafetyResult(first.kind, first.category, first.message,
-                            tuple((h.kind, h.category) for h in hits))
+        return SafetyResult(first.kind, first.category, first.message, tuple((h.kind, h.category) for h in hits))
 
-    def explain(self, text: Any) -> List[Tuple[str, str, int]]:
+    def explain(self, text: Any) -> list[tuple[str, str, int]]:
         """Every (kind, category, pattern index) that matches, by a plain full
         scan with no prefilter; for tests and reviews."""
         norm = normalise(text)
-        return [(rule.kind, rule.category, i)
-                for rule in self._rules
-                for i, pat in enumerate(rule.patterns) if pat.regex.search(norm)]
+        return [
+            (rule.kind, rule.category, i)
+            for rule in self._rules
+            for i, pat in enumerate(rule.patterns)
+            if pat.regex.search(norm)
+        ]

@@ -11,28 +11,36 @@ regex parser (``sre_parse``, ``re._parser`` from 3.11) gives. This module and
 the prefilter (prefilter.py, anchors.py) are the only users of it; everything
 it touches is re-exported from here so the private import stays in one place.
 """
+
 from __future__ import annotations
 
 import functools
 import re
 import warnings
-from typing import Any, List, Optional, Tuple
+from typing import Any
 
 try:  # Python >= 3.11
-    from re import _constants as sre_c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
+    from re import _constants as sre_c  # type: ignore[attr-defined,unused-ignore]
+    from re import _parser as sre_parse  # type: ignore[attr-defined,unused-ignore]
 except ImportError:  # Python 3.10
-    import sre_constants as sre_c  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+    import sre_constants as sre_c  # type: ignore[no-redef,unused-ignore]
+    import sre_parse  # type: ignore[no-redef,unused-ignore]
 
 MAX_BOUNDED_REPEAT = 100
 
 #: The repeat opcodes (POSSESSIVE_REPEAT exists from Python 3.11).
-REPEATS = frozenset({sre_c.MAX_REPEAT, sre_c.MIN_REPEAT}
-                    | ({sre_c.POSSESSIVE_REPEAT} if hasattr(sre_c, "POSSESSIVE_REPEAT") else set()))
+REPEATS = frozenset(
+    {sre_c.MAX_REPEAT, sre_c.MIN_REPEAT} | ({sre_c.POSSESSIVE_REPEAT} if hasattr(sre_c, "POSSESSIVE_REPEAT") else set())
+)
 
-_SPACE_CATEGORIES = (sre_c.CATEGORY_SPACE, sre_c.CATEGORY_NOT_WORD, sre_c.CATEGORY_NOT_DIGIT,
-                     sre_c.CATEGORY_UNI_SPACE, sre_c.CATEGORY_UNI_NOT_WORD, sre_c.CATEGORY_UNI_NOT_DIGIT)
+_SPACE_CATEGORIES = (
+    sre_c.CATEGORY_SPACE,
+    sre_c.CATEGORY_NOT_WORD,
+    sre_c.CATEGORY_NOT_DIGIT,
+    sre_c.CATEGORY_UNI_SPACE,
+    sre_c.CATEGORY_UNI_NOT_WORD,
+    sre_c.CATEGORY_UNI_NOT_DIGIT,
+)
 
 
 def space_in_set(items: Any) -> bool:
@@ -65,16 +73,18 @@ def simple_non_space(sub: Any) -> bool:
     return False
 
 
-def _shape_problems(items: Any, outer_max: int = 1) -> List[str]:
+def _shape_problems(items: Any, outer_max: int = 1) -> list[str]:
     """Find constructs that can backtrack badly on long input."""
-    problems: List[str] = []
+    problems: list[str] = []
     for op, av in items:
         if op in REPEATS:
-            lo, hi, sub = av
+            _lo, hi, sub = av
             unbounded = hi == sre_c.MAXREPEAT
             if unbounded and not simple_non_space(sub):
-                problems.append("'+', '*' or '{n,}' may only follow one letter or a [set] without "
-                                "a space; for a gap between words use a bounded one such as .{0,40}")
+                problems.append(
+                    "'+', '*' or '{n,}' may only follow one letter or a [set] without "
+                    "a space; for a gap between words use a bounded one such as .{0,40}"
+                )
             elif not unbounded and hi > MAX_BOUNDED_REPEAT:
                 problems.append(f"a repeat may allow at most {MAX_BOUNDED_REPEAT} characters")
             if outer_max > 1 and hi > 1:
@@ -112,7 +122,7 @@ def _has_capital(items: Any) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def analyse(pattern: str) -> Tuple[Optional[str], Any, Optional["re.Pattern[str]"]]:
+def analyse(pattern: str) -> tuple[str | None, Any, re.Pattern[str] | None]:
     """(problem or None, parse tree, compiled), cached: a reload after a small
     edit then only recompiles the patterns that changed."""
     try:
@@ -132,6 +142,6 @@ def analyse(pattern: str) -> Tuple[Optional[str], Any, Optional["re.Pattern[str]
     return None, parsed, compiled
 
 
-def compile_problem(pattern: str) -> Optional[str]:
+def compile_problem(pattern: str) -> str | None:
     """Return a plain description of what is wrong with ``pattern`` (or None)."""
     return analyse(pattern)[0]

@@ -31,12 +31,13 @@ ms at 1,000 characters, too close to the bound, and 147-159 ms at 40,000.
 Besides pattern_rules.py, this module and anchors.py are the only users of
 CPython's private regex parser (``sre_parse``).
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, cast
 
 from assistant.safety.anchors import COMMON_WORDS, EDGE, anchor_sets, exact_item, product, reach
 from assistant.safety.pattern_rules import sre_c
@@ -48,21 +49,20 @@ _MAX_WINDOWS = 40  # above this many anchor words, one pass is cheaper than wind
 @dataclass(frozen=True)
 class _Need:
     words: frozenset  # whole words: checked against the message's set of words
-    others: Tuple[str, ...]  # other needles: checked with a substring search
-    needles: Tuple[str, ...]  # all of them as they appear in " " + text + " "
+    others: tuple[str, ...]  # other needles: checked with a substring search
+    needles: tuple[str, ...]  # all of them as they appear in " " + text + " "
 
 
 @dataclass(frozen=True)
 class Prefilter:
     """What one pattern needs before it is worth running, and where."""
 
-    needs: Tuple[_Need, ...]  # each must be met; () = no check
+    needs: tuple[_Need, ...]  # each must be met; () = no check
     fixed: int  # reach of a match: fixed + unbounded * (longest word)
     unbounded: int
     at_start: bool  # pattern begins with ^: it can only match at the start
     at_end: bool  # pattern ends with $: every match ends at the end of the text
-    finder: Optional["re.Pattern[str]"] = None  # see _finder
-
+    finder: re.Pattern[str] | None = None  # see _finder
 
 
 def build(parsed: Any) -> Prefilter:
@@ -72,22 +72,19 @@ def build(parsed: Any) -> Prefilter:
         fixed, unbounded = reach(parsed)
         items = list(parsed)
         at_start = bool(items) and items[0] == (sre_c.AT, sre_c.AT_BEGINNING)
-        at_end = bool(items) and items[-1][0] is sre_c.AT and items[-1][1] in (
-            sre_c.AT_END, sre_c.AT_END_STRING)
-    except Exception:  # noqa: BLE001 - a prefilter must never break detection
+        at_end = bool(items) and items[-1][0] is sre_c.AT and items[-1][1] in (sre_c.AT_END, sre_c.AT_END_STRING)
+    except Exception:
         return Prefilter((), 0, 0, False, False, _finder(parsed))
     needs = []
     for needles in sets:
-        words = frozenset(nd.strip() for nd in needles
-                          if nd.startswith(" ") and nd.endswith(" ") and len(nd) > 2)
-        others = tuple(sorted(nd for nd in needles if not (
-            nd.startswith(" ") and nd.endswith(" ") and len(nd) > 2)))
+        words = frozenset(nd.strip() for nd in needles if nd.startswith(" ") and nd.endswith(" ") and len(nd) > 2)
+        others = tuple(sorted(nd for nd in needles if not (nd.startswith(" ") and nd.endswith(" ") and len(nd) > 2)))
         needs.append(_Need(words, others, tuple(f" {w} " for w in sorted(words)) + others))
     needs.sort(key=lambda nd: (len(nd.others), len(nd.words)))  # set checks are the cheapest
     return Prefilter(tuple(needs), fixed, unbounded, at_start, at_end, _finder(parsed))
 
 
-def _finder(parsed: Any) -> Optional["re.Pattern[str]"]:
+def _finder(parsed: Any) -> re.Pattern[str] | None:
     """A regex for the literal words a match must start with, or None.
 
     For ``\\b(?:should|can) i\\b...`` it is ``should i|can i``, each checked to
@@ -115,7 +112,7 @@ def _finder(parsed: Any) -> Optional["re.Pattern[str]"]:
     return re.compile("|".join(alts))
 
 
-def search(regex: "re.Pattern[str]", pre: Prefilter, text: str, lo: int = 0, hi: Optional[int] = None) -> bool:
+def search(regex: re.Pattern[str], pre: Prefilter, text: str, lo: int = 0, hi: int | None = None) -> bool:
     """True if ``regex`` matches ``text`` (the full text) starting in [lo, hi]."""
     hi = len(text) if hi is None else hi
     finder = pre.finder
@@ -137,15 +134,15 @@ def search(regex: "re.Pattern[str]", pre: Prefilter, text: str, lo: int = 0, hi:
 class Scan:
     """One normalised message, with what the prefilter needs to know about it."""
 
-    __slots__ = ("norm", "padded", "words", "long", "_counter", "_counts", "_longest")
+    __slots__ = ("_counter", "_counts", "_longest", "long", "norm", "padded", "words")
 
     def __init__(self, norm: str) -> None:
         self.norm = norm
         self.padded = f" {norm} "
         self.words = frozenset(norm.split(" "))
         self.long = len(norm) > _SHORT_TEXT
-        self._counter: Optional[Counter] = None
-        self._counts: Dict[str, int] = {}
+        self._counter: Counter | None = None
+        self._counts: dict[str, int] = {}
         self._longest = 0
 
     def _met(self, need: _Need) -> bool:
@@ -154,7 +151,7 @@ class Scan:
         padded = self.padded
         return any(nd in padded for nd in need.others)
 
-    def matches(self, regex: "re.Pattern[str]", pre: Prefilter) -> bool:
+    def matches(self, regex: re.Pattern[str], pre: Prefilter) -> bool:
         """True if ``regex`` (whose prefilter is ``pre``) matches this message."""
         for need in pre.needs:
             if not self._met(need):
@@ -184,17 +181,18 @@ class Scan:
             self._counts[needle] = n
         return n
 
-    def _search_windows(self, regex: "re.Pattern[str]", pre: Prefilter, span: int) -> bool:
+    def _search_windows(self, regex: re.Pattern[str], pre: Prefilter, span: int) -> bool:
         norm, n, padded = self.norm, len(self.norm), self.padded
         # Search around the needed set that is rarest in this message.
-        best_total, best = -1, ()
+        best_total, best = -1, cast(tuple[str, ...], ())
         for need in pre.needs:
             total = sum(self._count(nd) for nd in need.needles)
             if best_total < 0 or total < best_total:
                 best_total, best = total, need.needles
         if best_total > _MAX_WINDOWS or 2 * best_total * (span + self._longest) >= n:
             return search(regex, pre, norm)  # windows would cost more than one pass
-        starts: List[int] = []
+        starts: list[int] = []
+        nd: str
         for nd in best:
             if self._count(nd):
                 i = padded.find(nd)
@@ -202,7 +200,7 @@ class Scan:
                     starts.append(i)  # norm index of the needle, give or take one
                     i = padded.find(nd, i + 1)
         starts.sort()
-        windows: List[List[int]] = []
+        windows: list[list[int]] = []
         for pos in starts:
             lo, hi = max(0, pos - span), min(n, pos + self._longest + span)
             if windows and lo <= windows[-1][1]:

@@ -11,13 +11,15 @@ Errors are (field path, problem) pairs, e.g.
 ("crisis.categories[0].patterns[3]", "bad regex: ..."); message text is never
 logged.
 """
+
 from __future__ import annotations
 
 import os
 import re
 import string
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Union
 
 import yaml
 
@@ -26,10 +28,10 @@ from assistant.safety.pattern_rules import compile_problem
 DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "content" / "safety.yml"
 
 #: Kinds in priority order (first wins).
-KINDS: Tuple[str, ...] = ("crisis", "emergency", "pain_idiom", "medical_advice")
+KINDS: tuple[str, ...] = ("crisis", "emergency", "pain_idiom", "medical_advice")
 
 #: NLU intent that MessageGuard sets for each kind (see docs/ARCHITECTURE.md).
-INTENT_BY_KIND: Dict[str, str] = {
+INTENT_BY_KIND: dict[str, str] = {
     "crisis": "crisis",
     "emergency": "emergency",
     "pain_idiom": "pain_idiom",
@@ -41,35 +43,35 @@ PLACEHOLDERS = frozenset({"clinic_name", "team_name", "phone", "email", "hours",
 # A hotline must never be edited out of the message that needs it. Matched on
 # the lowercased text with runs of spaces folded; "988lifeline.org" alone does
 # not count as "988" (a word edge is required).
-REQUIRED_IN_MESSAGE: Dict[str, Tuple[str, ...]] = {
+REQUIRED_IN_MESSAGE: dict[str, tuple[str, ...]] = {
     "crisis": ("call or text 988", "911"),
     "emergency": ("911",),
     "pain_idiom": ("988",),
 }
 
-TOP_KEYS: Tuple[str, ...] = ("version", "words") + KINDS
-SECTION_KEYS: Tuple[str, ...] = ("description", "message", "categories")
-CATEGORY_KEYS: Tuple[str, ...] = ("id", "description", "patterns", "message", "examples")
+TOP_KEYS: tuple[str, ...] = ("version", "words") + KINDS
+SECTION_KEYS: tuple[str, ...] = ("description", "message", "categories")
+CATEGORY_KEYS: tuple[str, ...] = ("id", "description", "patterns", "message", "examples")
 
 _ID_RE = re.compile(r"^[a-z0-9_]+$")
 _WORD_LIST_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _WORD_LIST_REF_RE = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 PathLike = Union[str, "os.PathLike[str]"]
-Errors = List[Tuple[str, str]]
+Errors = list[tuple[str, str]]
 
 
 class SafetySpecError(ValueError):
     """The safety spec failed validation; ``errors`` holds (field path, message)."""
 
-    def __init__(self, errors: Sequence[Tuple[str, str]]) -> None:
+    def __init__(self, errors: Sequence[tuple[str, str]]) -> None:
         self.errors = list(errors)
         shown = "; ".join(f"{p or '<file>'}: {m}" for p, m in self.errors[:5])
         more = f" (+{len(self.errors) - 5} more)" if len(self.errors) > 5 else ""
         super().__init__(f"invalid safety spec: {shown}{more}")
 
 
-def load_spec(path: Optional[PathLike] = None) -> Dict[str, Any]:
+def load_spec(path: PathLike | None = None) -> dict[str, Any]:
     """Read safety.yml (or ``path``) and return its data. Does not validate."""
     p = Path(path) if path is not None else DEFAULT_SPEC_PATH
     with open(p, encoding="utf-8") as fh:
@@ -77,7 +79,7 @@ def load_spec(path: Optional[PathLike] = None) -> Dict[str, Any]:
     return data if data is not None else {}
 
 
-def _unknown_keys(data: Dict[str, Any], allowed: Sequence[str], path: str) -> Errors:
+def _unknown_keys(data: dict[str, Any], allowed: Sequence[str], path: str) -> Errors:
     out = []
     for key in data:
         if key not in allowed:
@@ -86,11 +88,11 @@ def _unknown_keys(data: Dict[str, Any], allowed: Sequence[str], path: str) -> Er
     return out
 
 
-def expand(pattern: str, word_lists: Dict[str, str]) -> Tuple[str, List[str]]:
+def expand(pattern: str, word_lists: dict[str, str]) -> tuple[str, list[str]]:
     """Replace {name} with the word list's alternatives; return unknown names."""
-    missing: List[str] = []
+    missing: list[str] = []
 
-    def sub(m: "re.Match[str]") -> str:
+    def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         if name in word_lists:
             return word_lists[name]
@@ -111,8 +113,13 @@ def check_message(msg: Any, path: str, kind: str) -> Errors:
         return [(path, f"bad placeholder syntax: {exc} (write {{phone}}, not {{ phone }})")]
     for name in names:
         if name not in PLACEHOLDERS:
-            errors.append((path, f"unknown placeholder '{{{name}}}'; allowed: "
-                                 + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS))))
+            errors.append(
+                (
+                    path,
+                    f"unknown placeholder '{{{name}}}'; allowed: "
+                    + ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS)),
+                )
+            )
     folded = " ".join(msg.lower().split())
     for needed in REQUIRED_IN_MESSAGE.get(kind, ()):
         if not re.search(r"(?<![\w.])" + re.escape(needed) + r"(?![\w])", folded):
@@ -120,7 +127,7 @@ def check_message(msg: Any, path: str, kind: str) -> Errors:
     return errors
 
 
-def word_lists(spec: Dict[str, Any], errors: Errors) -> Dict[str, str]:
+def word_lists(spec: dict[str, Any], errors: Errors) -> dict[str, str]:
     """Expand ``words:`` into one regex alternation per list; lists may use other lists.
 
     Problems are appended to ``errors``; lists with no usable entry are left out.
@@ -129,7 +136,7 @@ def word_lists(spec: Dict[str, Any], errors: Errors) -> Dict[str, str]:
     if not isinstance(raw, dict):
         errors.append(("words", "must be a mapping of list name -> list of words"))
         return {}
-    entries: Dict[str, List[Tuple[int, str]]] = {}
+    entries: dict[str, list[tuple[int, str]]] = {}
     for name, items in raw.items():
         path = f"words.{name}"
         if not isinstance(name, str) or not _WORD_LIST_NAME_RE.match(name):
@@ -146,9 +153,9 @@ def word_lists(spec: Dict[str, Any], errors: Errors) -> Dict[str, str]:
                 good.append((i, entry))
         entries[name] = good
 
-    resolved: Dict[str, Optional[str]] = {}
+    resolved: dict[str, str | None] = {}
 
-    def resolve(name: str, stack: Tuple[str, ...]) -> Optional[str]:
+    def resolve(name: str, stack: tuple[str, ...]) -> str | None:
         if name in resolved:
             return resolved[name]
         if name in stack:
@@ -156,9 +163,9 @@ def word_lists(spec: Dict[str, Any], errors: Errors) -> Dict[str, str]:
             return None
         parts = []
         for i, entry in entries[name]:
-            missing: List[str] = []
+            missing: list[str] = []
 
-            def sub(m: "re.Match[str]") -> str:
+            def sub(m: re.Match[str], missing: list[str] = missing) -> str:
                 ref = m.group(1)
                 if ref not in entries:
                     missing.append(ref)
@@ -167,8 +174,12 @@ def word_lists(spec: Dict[str, Any], errors: Errors) -> Dict[str, str]:
 
             expanded = _WORD_LIST_REF_RE.sub(sub, entry)
             if missing:
-                errors.append((f"words.{name}[{i}]", f"unknown word list {{{missing[0]}}}; defined: "
-                                                     + ", ".join(sorted(entries))))
+                errors.append(
+                    (
+                        f"words.{name}[{i}]",
+                        f"unknown word list {{{missing[0]}}}; defined: " + ", ".join(sorted(entries)),
+                    )
+                )
                 continue
             problem = compile_problem(expanded)
             if problem:
@@ -183,12 +194,12 @@ def word_lists(spec: Dict[str, Any], errors: Errors) -> Dict[str, str]:
     return {k: v for k, v in resolved.items() if v}
 
 
-def _pattern_errors(pats: Any, cpath: str, lists: Dict[str, str]) -> Errors:
+def _pattern_errors(pats: Any, cpath: str, lists: dict[str, str]) -> Errors:
     """Problems with one category's ``patterns`` list."""
     if not isinstance(pats, list) or not pats:
         return [(f"{cpath}.patterns", "must be a non-empty list of patterns")]
     errors: Errors = []
-    seen_pats: Dict[str, int] = {}
+    seen_pats: dict[str, int] = {}
     for pi, pat in enumerate(pats):
         ppath = f"{cpath}.patterns[{pi}]"
         if not isinstance(pat, str) or not pat.strip():
@@ -200,8 +211,9 @@ def _pattern_errors(pats: Any, cpath: str, lists: Dict[str, str]) -> Errors:
         seen_pats[pat] = pi
         expanded, missing = expand(pat, lists)
         if missing:
-            errors.append((ppath, f"unknown word list {{{missing[0]}}}; defined: "
-                                  + (", ".join(sorted(lists)) or "none")))
+            errors.append(
+                (ppath, f"unknown word list {{{missing[0]}}}; defined: " + (", ".join(sorted(lists)) or "none"))
+            )
             continue
         problem = compile_problem(expanded)
         if problem:
@@ -209,8 +221,9 @@ def _pattern_errors(pats: Any, cpath: str, lists: Dict[str, str]) -> Errors:
     return errors
 
 
-def _category_errors(cat: Any, cpath: str, kind: str, default_msg: Any, lists: Dict[str, str],
-                     seen_ids: Dict[str, str]) -> Errors:
+def _category_errors(
+    cat: Any, cpath: str, kind: str, default_msg: Any, lists: dict[str, str], seen_ids: dict[str, str]
+) -> Errors:
     """Problems with one category; records its id in ``seen_ids``."""
     if not isinstance(cat, dict):
         return [(cpath, "must be a mapping with: " + ", ".join(CATEGORY_KEYS))]
@@ -225,8 +238,7 @@ def _category_errors(cat: Any, cpath: str, kind: str, default_msg: Any, lists: D
     if "message" in cat:
         errors += check_message(cat["message"], f"{cpath}.message", kind)
     elif default_msg is None:
-        errors.append((f"{cpath}.message",
-                       f"missing message (give this category one, or give {kind} a message)"))
+        errors.append((f"{cpath}.message", f"missing message (give this category one, or give {kind} a message)"))
     errors += _pattern_errors(cat.get("patterns"), cpath, lists)
     examples = cat.get("examples", [])
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
@@ -236,14 +248,14 @@ def _category_errors(cat: Any, cpath: str, kind: str, default_msg: Any, lists: D
     return errors
 
 
-def structure_errors(spec: Any) -> Tuple[Errors, Dict[str, str]]:
+def structure_errors(spec: Any) -> tuple[Errors, dict[str, str]]:
     """Check everything except the examples; return errors and expanded word lists."""
     errors: Errors = []
     if not isinstance(spec, dict):
         return [("", "the file must be a mapping with the sections " + ", ".join(KINDS))], {}
     errors += _unknown_keys(spec, TOP_KEYS, "")
     lists = word_lists(spec, errors)
-    seen_ids: Dict[str, str] = {}
+    seen_ids: dict[str, str] = {}
     for kind in KINDS:
         section = spec.get(kind)
         if section is None:

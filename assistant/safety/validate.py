@@ -1,14 +1,15 @@
 """validate_spec: the one full check of a safety spec, as the content check runs it."""
+
 from __future__ import annotations
 
-from typing import Any, List, Tuple
+from typing import Any
 
 from assistant.safety.corpora import check_corpora
 from assistant.safety.matching import SafetyDetector
 from assistant.safety.spec import structure_errors
 
 
-def validate_spec(spec: Any) -> List[Tuple[str, str]]:
+def validate_spec(spec: Any) -> list[tuple[str, str]]:
     """Check a loaded safety spec; return (field path, problem) pairs, empty if fine.
 
     Besides structure, keys, ids, messages and placeholders, every pattern must

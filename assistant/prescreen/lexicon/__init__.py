@@ -13,14 +13,16 @@ against its allowed keys, and a mistake raises ValueError naming the file, the
 record, the bad key and the allowed ones. `load(folder)` reads another folder
 without caching (tests). No Rasa import; nothing is logged.
 """
+
 from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Dict, FrozenSet, List, Mapping, NoReturn, Optional, Sequence, Tuple, Union
+from typing import Any, NoReturn
 
 import yaml
 
@@ -30,11 +32,11 @@ FOLDER = Path(__file__).resolve().parent
 
 # A phrase is a string matched on spaCy's NORM ("dont" = "don't" = "do not"),
 # or a spaCy token pattern (a list of token dicts).
-Phrase = Union[str, List[Dict[str, Any]]]
-ContextRule = Tuple[str, str, Tuple[Phrase, ...], Mapping[str, Any]]
+Phrase = str | list[dict[str, Any]]
+ContextRule = tuple[str, str, tuple[Phrase, ...], Mapping[str, Any]]
 
 # Allowed keys: of each file, and of each record in it.
-FILE_KEYS: Dict[str, Tuple[str, ...]] = {
+FILE_KEYS: dict[str, tuple[str, ...]] = {
     "targets.yml": ("targets", "self_naming_phrases", "diabetes_care_phrases"),
     "context.yml": ("context",),
     "yes_no.yml": ("yes_no",),
@@ -58,16 +60,16 @@ _FRACTION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)\s*$")
 class Lexicon:
     """Every word table of the pre-screen's reader (see the YAML files for what each means)."""
 
-    targets: Mapping[str, Tuple[Phrase, ...]]       # label -> phrases, in file order
-    causes: Mapping[str, str]                       # label -> the ps_type it names
-    self_naming_labels: FrozenSet[str]              # labels that name a neuropathy type on their own
-    self_naming_phrases: FrozenSet[str]
-    diabetes_care_phrases: FrozenSet[str]
-    yes_no: Mapping[str, Mapping[str, Any]]         # slot -> {"labels": (...), "RESOLVED": "no", ...}
-    context: Tuple[ContextRule, ...]                # (category, direction, phrases, options), in file order
+    targets: Mapping[str, tuple[Phrase, ...]]  # label -> phrases, in file order
+    causes: Mapping[str, str]  # label -> the ps_type it names
+    self_naming_labels: frozenset[str]  # labels that name a neuropathy type on their own
+    self_naming_phrases: frozenset[str]
+    diabetes_care_phrases: frozenset[str]
+    yes_no: Mapping[str, Mapping[str, Any]]  # slot -> {"labels": (...), "RESOLVED": "no", ...}
+    context: tuple[ContextRule, ...]  # (category, direction, phrases, options), in file order
     typos: Mapping[str, str]
-    fuzzy_vocab: Tuple[str, ...]
-    fuzzy_keep: FrozenSet[str]
+    fuzzy_vocab: tuple[str, ...]
+    fuzzy_keep: frozenset[str]
     word_numbers: Mapping[str, int]
     months: Mapping[str, int]
     seasons: Mapping[str, int]
@@ -75,7 +77,7 @@ class Lexicon:
 
 
 _lock = threading.Lock()
-_cached: Optional[Lexicon] = None
+_cached: Lexicon | None = None
 
 
 def get() -> Lexicon:
@@ -90,7 +92,7 @@ def get() -> Lexicon:
     return lexicon
 
 
-def load(folder: Union[str, Path] = FOLDER) -> Lexicon:
+def load(folder: str | Path = FOLDER) -> Lexicon:
     """Read and check every file in `folder` (no caching).
 
     Raises:
@@ -102,8 +104,8 @@ def load(folder: Union[str, Path] = FOLDER) -> Lexicon:
 
     f = _File("targets.yml")
     doc = docs[f.name]
-    targets: Dict[str, Tuple[Phrase, ...]] = {}
-    causes: Dict[str, str] = {}
+    targets: dict[str, tuple[Phrase, ...]] = {}
+    causes: dict[str, str] = {}
     self_naming = set()
     for i, record in enumerate(f.records(doc, "targets")):
         where = f"targets[{i}]"
@@ -131,7 +133,7 @@ def load(folder: Union[str, Path] = FOLDER) -> Lexicon:
         picked[key] = frozenset(words)
 
     f = _File("context.yml")
-    context: List[ContextRule] = []
+    context: list[ContextRule] = []
     records = list(f.records(docs[f.name], "context"))
     categories = {r.get("category") for r in records if isinstance(r, Mapping)}
     for i, record in enumerate(records):
@@ -141,7 +143,7 @@ def load(folder: Union[str, Path] = FOLDER) -> Lexicon:
         direction = record["direction"]
         if direction not in DIRECTIONS:
             f.fail(f"{where}.direction", f"unknown direction {direction!r} (allowed: {_allowed(DIRECTIONS)})")
-        options: Dict[str, Any] = {}
+        options: dict[str, Any] = {}
         for key in CONTEXT_OPTIONS:
             if key not in record:
                 continue
@@ -151,18 +153,20 @@ def load(folder: Union[str, Path] = FOLDER) -> Lexicon:
                     f.fail(f"{where}.{key}", "should be a whole number, 1 or more")
                 options[key] = value
             else:
-                allowed = sorted(c for c in categories if isinstance(c, str)) if key == "terminated_by" \
-                    else list(targets)
+                allowed = (
+                    sorted(c for c in categories if isinstance(c, str)) if key == "terminated_by" else list(targets)
+                )
                 names = f.words(f"{where}.{key}", value)
                 for name in names:
                     if name not in allowed:
                         f.fail(f"{where}.{key}", f"unknown name '{name}' (allowed: {_allowed(allowed)})")
                 options[key] = frozenset(names)
-        context.append((category, direction, f.phrases(f"{where}.phrases", record["phrases"]),
-                        MappingProxyType(options)))
+        context.append(
+            (category, direction, f.phrases(f"{where}.phrases", record["phrases"]), MappingProxyType(options))
+        )
 
     f = _File("yes_no.yml")
-    yes_no: Dict[str, Mapping[str, Any]] = {}
+    yes_no: dict[str, Mapping[str, Any]] = {}
     for i, record in enumerate(f.records(docs[f.name], "yes_no")):
         where = f"yes_no[{i}]"
         f.check_keys(where, record, YES_NO_KEYS, ("slot", "labels"))
@@ -175,12 +179,11 @@ def load(folder: Union[str, Path] = FOLDER) -> Lexicon:
         for label in labels:
             if label not in targets:
                 f.fail(f"{where}.labels", f"unknown label '{label}' (allowed: {_allowed(targets)})")
-        meaning: Dict[str, Any] = {"labels": tuple(labels)}
+        meaning: dict[str, Any] = {"labels": tuple(labels)}
         for key in YES_NO_KEYS[2:]:
             if key in record:
                 if record[key] not in YES_NO_VALUES:
-                    f.fail(f"{where}.{key}", f"should be \"yes\", \"no\" or \"unsure\" in quotes, "
-                                             f"found {record[key]!r}")
+                    f.fail(f"{where}.{key}", f'should be "yes", "no" or "unsure" in quotes, found {record[key]!r}')
                 meaning[key.upper()] = record[key]
         yes_no[slot] = MappingProxyType(meaning)
     for slot in YES_NO_SLOTS:
@@ -203,15 +206,26 @@ def load(folder: Union[str, Path] = FOLDER) -> Lexicon:
     word_numbers = f.mapping("word_numbers", doc.get("word_numbers"), whole, "a whole number")
     months = f.mapping("months", doc.get("months"), month, "a month number, 1 to 12")
     seasons = f.mapping("seasons", doc.get("seasons"), month, "a month number, 1 to 12")
-    units = f.mapping("units", doc.get("units"), lambda v: _years(v) is not None,
-                      "a length in years: a number or a fraction like 1/12")
+    units = f.mapping(
+        "units",
+        doc.get("units"),
+        lambda v: _years(v) is not None,
+        "a length in years: a number or a fraction like 1/12",
+    )
 
     return Lexicon(
-        targets=MappingProxyType(targets), causes=MappingProxyType(causes),
-        self_naming_labels=frozenset(self_naming), self_naming_phrases=picked["self_naming_phrases"],
-        diabetes_care_phrases=picked["diabetes_care_phrases"], yes_no=MappingProxyType(yes_no),
-        context=tuple(context), typos=MappingProxyType(typos), fuzzy_vocab=fuzzy_vocab, fuzzy_keep=fuzzy_keep,
-        word_numbers=MappingProxyType(word_numbers), months=MappingProxyType(months),
+        targets=MappingProxyType(targets),
+        causes=MappingProxyType(causes),
+        self_naming_labels=frozenset(self_naming),
+        self_naming_phrases=picked["self_naming_phrases"],
+        diabetes_care_phrases=picked["diabetes_care_phrases"],
+        yes_no=MappingProxyType(yes_no),
+        context=tuple(context),
+        typos=MappingProxyType(typos),
+        fuzzy_vocab=fuzzy_vocab,
+        fuzzy_keep=fuzzy_keep,
+        word_numbers=MappingProxyType(word_numbers),
+        months=MappingProxyType(months),
         seasons=MappingProxyType(seasons),
         unit_years=MappingProxyType({k: float(_years(v)) for k, v in units.items()}),  # type: ignore[arg-type]
     )
@@ -225,7 +239,7 @@ def _allowed(names: Any) -> str:
     return ", ".join(str(n) for n in names)
 
 
-def _years(value: Any) -> Optional[float]:
+def _years(value: Any) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value) if value > 0 else None
     m = _FRACTION_RE.match(value) if isinstance(value, str) else None
@@ -267,7 +281,7 @@ class _File:
             if key not in record:
                 self.fail(where, f"missing '{key}'")
 
-    def records(self, doc: Mapping[str, Any], key: str) -> List[Any]:
+    def records(self, doc: Mapping[str, Any], key: str) -> list[Any]:
         records = doc.get(key)
         if not isinstance(records, list) or not records:
             self.fail(key, "should be a non-empty list")
@@ -278,39 +292,50 @@ class _File:
             self.fail(where, f"should be a name in capitals, digits and _ (like CHEMO), found {value!r}")
         return value
 
-    def words(self, where: str, value: Any) -> List[str]:
+    def words(self, where: str, value: Any) -> list[str]:
         if not isinstance(value, list):
             self.fail(where, f"should be a list, found {type(value).__name__}")
         for j, word in enumerate(value):
             if not isinstance(word, str) or not word.strip():
-                self.fail(f"{where}[{j}]", f"should be a word or phrase, found {word!r} "
-                                           "(put yes, no, on, off and numbers in quotes)")
+                self.fail(
+                    f"{where}[{j}]",
+                    f"should be a word or phrase, found {word!r} (put yes, no, on, off and numbers in quotes)",
+                )
         return list(value)
 
-    def phrases(self, where: str, value: Any) -> Tuple[Phrase, ...]:
+    def phrases(self, where: str, value: Any) -> tuple[Phrase, ...]:
         if not isinstance(value, list) or not value:
             self.fail(where, "should be a non-empty list of phrases")
-        out: List[Phrase] = []
+        out: list[Phrase] = []
         for j, phrase in enumerate(value):
             here = f"{where}[{j}]"
             if isinstance(phrase, Mapping):
                 self.check_keys(here, phrase, PATTERN_KEYS, PATTERN_KEYS)
                 pattern = phrase["pattern"]
-                if not isinstance(pattern, list) or not pattern or \
-                        not all(isinstance(t, Mapping) and t for t in pattern):
-                    self.fail(f"{here}.pattern", "should be a spaCy token pattern: a list of {ATTR: value} "
-                                                 "(see spacy.io/usage/rule-based-matching)")
+                if (
+                    not isinstance(pattern, list)
+                    or not pattern
+                    or not all(isinstance(t, Mapping) and t for t in pattern)
+                ):
+                    self.fail(
+                        f"{here}.pattern",
+                        "should be a spaCy token pattern: a list of {ATTR: value} "
+                        "(see spacy.io/usage/rule-based-matching)",
+                    )
                 out.append(pattern)
             elif isinstance(phrase, str) and phrase.strip():
                 if phrase != phrase.lower() or phrase != phrase.strip():
                     self.fail(here, f"write phrases in lower case without spaces around: {phrase!r}")
                 out.append(phrase)
             else:
-                self.fail(here, f"should be a phrase or {{pattern: [...]}}, found {phrase!r} "
-                                "(put yes, no, on, off and numbers in quotes)")
+                self.fail(
+                    here,
+                    f"should be a phrase or {{pattern: [...]}}, found {phrase!r} "
+                    "(put yes, no, on, off and numbers in quotes)",
+                )
         return tuple(out)
 
-    def mapping(self, where: str, value: Any, ok: Any, what: str) -> Dict[str, Any]:
+    def mapping(self, where: str, value: Any, ok: Any, what: str) -> dict[str, Any]:
         if not isinstance(value, Mapping) or not value:
             self.fail(where, "should be a non-empty group of `word: value` lines")
         for key, item in value.items():
