@@ -17,6 +17,8 @@ RETENTION_DAYS ?= 30
 TEST_RASA_PORT   ?= 5105
 TEST_ACTION_PORT ?= 5155
 TEST_WEB_PORT    ?= 8180
+# the e2e servers' files (pid files, logs, conversation store, a copy of content/ to edit live)
+TEST_VAR         ?= var/test
 export RASA_PORT ACTION_PORT WEB_PORT TRACKER_DB ALLOWED_ORIGINS RETENTION_DAYS
 # no network beyond package registries: no telemetry, quiet TensorFlow
 export RASA_TELEMETRY_ENABLED := false
@@ -140,7 +142,7 @@ retention: venv
 
 # ---- tests ---------------------------------------------------------------------
 TEST_ENV = RASA_PORT=$(TEST_RASA_PORT) ACTION_PORT=$(TEST_ACTION_PORT) WEB_PORT=$(TEST_WEB_PORT) \
-	RUN_DIR=var/test-run TRACKER_DB=var/test-tracker.db MODEL=$(MODEL) CONTENT_DIR=$(CURDIR)/var/test-content \
+	RUN_DIR=$(TEST_VAR)/run TRACKER_DB=$(TEST_VAR)/tracker.db MODEL=$(MODEL) CONTENT_DIR=$(CURDIR)/$(TEST_VAR)/content \
 	ALLOWED_ORIGINS="http://localhost:$(TEST_WEB_PORT) http://127.0.0.1:$(TEST_WEB_PORT)" \
 	RASA_PUBLIC_URL=http://localhost:$(TEST_RASA_PORT) \
 	RASA_URL=http://localhost:$(TEST_RASA_PORT) WEB_URL=http://localhost:$(TEST_WEB_PORT) CHROMIUM=$(CHROMIUM)
@@ -185,7 +187,7 @@ test-realistic: train
 	@$(EVAL) tests/realistic/faq_blind.yml --min faq_accuracy=0.80 --max faq_safety_false_alarms=0.03
 
 test-e2e: setup chromium train
-	@rm -rf var/test-tracker.db var/test-run var/test-content && mkdir -p var && cp -r content var/test-content
+	@rm -rf $(TEST_VAR) && mkdir -p $(TEST_VAR) && cp -r content $(TEST_VAR)/content
 	@$(TEST_ENV) $(PY) scripts/servers.py up
 	@set -e; trap '$(TEST_ENV) $(PY) scripts/servers.py down' EXIT; \
 	  $(TEST_ENV) $(PY) -m pytest -q tests/e2e tests/browser; \

@@ -18,10 +18,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_URL = os.environ.get("RASA_URL", "").rstrip("/")
-RUN_DIR = Path(os.environ.get("RUN_DIR", ROOT / "var" / "test-run"))
+RUN_DIR = Path(os.environ.get("RUN_DIR", ROOT / "var" / "test" / "run"))
 if not RUN_DIR.is_absolute():
     RUN_DIR = ROOT / RUN_DIR
-TRACKER_DB = Path(os.environ.get("TRACKER_DB", ROOT / "var" / "test-tracker.db"))
+TRACKER_DB = Path(os.environ.get("TRACKER_DB", ROOT / "var" / "test" / "tracker.db"))
 if not TRACKER_DB.is_absolute():
     TRACKER_DB = ROOT / TRACKER_DB
 
