@@ -19,7 +19,7 @@ import re
 #: Clauses judged per message at most (a message is at most a few thousand characters).
 MAX_CLAUSES = 16
 
-_SENTENCE_END = re.compile(r"(?:[.!?;:]+|\u2026)(?=\s|$|[\"')\]])|\n+|\s[-\u2013\u2014]{1,2}\s|\s*\|\s*")
+_SENTENCE_END = re.compile(r"((?:[.!?;:]+|\u2026)(?=\s|$|[\"')\]])|\n+|\s[-\u2013\u2014]{1,2}\s|\s*\|\s*)")
 _QUESTION_WORDS = (
     r"how|what|whats|when|where|why|who|which|is|are|does|do|did|can|could|will|would|should|"
     r"has|have|any|anything|isnt|doesnt|cant|wont"
@@ -28,6 +28,7 @@ _QUESTION_WORDS = (
 _MARKER = re.compile(
     r"(?:,\s*|\s+)(?=(?:anyway|anyways|any way|btw|by the way|also|oh and|and also|plus|besides|"
     r"but|however|otherwise|meanwhile|on another note|another question|one more thing|"
+    r"and if|if so|if not|if yes|if it does|and second|secondly|and then|"
     r"and\s+(?:" + _QUESTION_WORDS + r"))\b)",
     re.IGNORECASE,
 )
@@ -48,9 +49,12 @@ def split_clauses(text: str) -> list[str]:
     if not stripped:
         return []
     parts: list[str] = []
-    for sentence in _SENTENCE_END.split(stripped):
-        for piece in _MARKER.split(sentence):
-            parts.extend(_COMMA_QUESTION.split(piece))
+    pieces = _SENTENCE_END.split(stripped)  # text, delimiter, text, delimiter, ...
+    for k in range(0, len(pieces), 2):
+        split = [p for piece in _MARKER.split(pieces[k]) for p in _COMMA_QUESTION.split(piece)]
+        if split and k + 1 < len(pieces) and "?" in pieces[k + 1]:
+            split[-1] = split[-1].rstrip() + "?"  # keep the question mark: it says a question was asked
+        parts.extend(split)
     clauses = [p.strip(" ,") for p in parts if p and _HAS_WORD.search(p)]
     if not clauses:
         return [stripped]
@@ -65,7 +69,15 @@ def parts(text: str, clauses: list[str]) -> list[str]:
     return [text] + list(clauses) if len(clauses) > 1 else [text]
 
 
+_LEAD_IN = re.compile(
+    r"^(?:(?:and|also|anyway|anyways|but|plus|so|oh|btw|well|ok|okay|and then|if so|if not|and if|"
+    r"second|secondly|and second|first|firstly|my question is|question|another question|one more thing)\b[\s,:]*)+"
+)
+
+
 def is_question(clause: str) -> bool:
-    """A clause that asks something (ends with '?' or opens with a question word)."""
+    """A clause that asks something: ends with '?' or opens with a question word (after "and", "so", ...)."""
     c = clause.strip().lower()
-    return c.endswith("?") or bool(re.match(r"(?:" + _QUESTION_WORDS + r")\b", c))
+    if c.endswith("?"):
+        return True
+    return bool(re.match(r"(?:" + _QUESTION_WORDS + r")\b", _LEAD_IN.sub("", c)))

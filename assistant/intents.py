@@ -49,6 +49,7 @@ def read(
     text: str,
     clauses: Sequence[str] | None = None,
     clause_min: float = 0.45,
+    second_min: float = 0.4,
     ranking_length: int = 10,
     features: sp.csr_matrix | None = None,
 ) -> Reading:
@@ -77,11 +78,17 @@ def read(
         priority = 2 if (faq and is_question(clauses[i])) else 1 if faq else 0
         picks.append((priority, conf, i, ranking))
 
+    # candidate topics in the order asked; a topic beyond the first is answered
+    # only when its clause asks a question and reads clearly (a story clause
+    # that merely sounds like a topic adds an answer nobody asked for)
     topics: list[str] = []
-    for _, _, _, ranking in sorted(picks, key=lambda p: p[2]):
+    extra: list[str] = []
+    for p_priority, p_conf, _, ranking in sorted(picks, key=lambda p: p[2]):
         intent = ranking[0][0]
         if intent.startswith(FAQ_PREFIX) and intent[len(FAQ_PREFIX) :] not in topics:
             topics.append(intent[len(FAQ_PREFIX) :])
+            if p_priority == 2 and p_conf >= second_min:
+                extra.append(intent[len(FAQ_PREFIX) :])
 
     w_intent, w_conf = whole[0]
     if not picks:
@@ -96,5 +103,7 @@ def read(
         intent = ranking[0][0]
     if intent.startswith(FAQ_PREFIX):
         name = intent[len(FAQ_PREFIX) :]
-        topics = [name] + [t for t in topics if t != name]
+        topics = [name] + [t for t in extra if t != name]
+    else:
+        topics = extra
     return Reading(intent, conf, ranking[:ranking_length], topics[:MAX_TOPICS], index)

@@ -38,7 +38,7 @@ class ClauseIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"c": 100.0, "clause_min_confidence": 0.25, "ranking_length": 10}
+        return {"c": 100.0, "clause_min_confidence": 0.25, "second_topic_min_confidence": 0.4, "ranking_length": 10}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[textmodel.TextModel] = None) -> None:
@@ -88,6 +88,7 @@ class ClauseIntentClassifier(GraphComponent, IntentClassifier):
             message.set(FEATURES_KEY, features)
             reading = intents.read(self.model, text, clauses,
                                    clause_min=float(self.config["clause_min_confidence"]),
+                                   second_min=float(self.config["second_topic_min_confidence"]),
                                    ranking_length=int(self.config["ranking_length"]), features=features)
             message.set(INTENT, {"name": reading.intent, "confidence": reading.confidence}, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in reading.ranking],

@@ -6,9 +6,9 @@ from assistant.clauses import MAX_CLAUSES, is_question, split_clauses
 
 @pytest.mark.parametrize("text, expected", [
     ("keeping a rope in the garage, anyway how much does it cost?",
-     ["keeping a rope in the garage", "anyway how much does it cost"]),
+     ["keeping a rope in the garage", "anyway how much does it cost?"]),
     ("how many sessions and how soon will I feel anything?",
-     ["how many sessions", "and how soon will I feel anything"]),
+     ["how many sessions", "and how soon will I feel anything?"]),
     ("I have burning feet every night", ["I have burning feet every night"]),
     ("Hi! My toes are numb; some nights I hope I dont wake up... is it FDA approved",
      ["Hi", "My toes are numb", "some nights I hope I dont wake up", "is it FDA approved"]),
@@ -37,4 +37,11 @@ def test_punctuation_only_returns_the_text():
 def test_is_question():
     assert is_question("does it hurt")
     assert is_question("it hurts?")
+    assert is_question("and how soon will I feel it")
+    assert is_question("anyway, what does it cost")
     assert not is_question("my feet hurt")
+    assert not is_question("and then my feet went numb")
+
+
+def test_the_question_mark_is_kept_on_the_clause_it_ends():
+    assert split_clauses("my feet burn. does it help? thanks") == ["my feet burn", "does it help?", "thanks"]
