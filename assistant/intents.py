@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from assistant import contract
 from assistant.clauses import is_question, parts, split_clauses
 from assistant.textmodel import TextModel
 
-FAQ_PREFIX = "faq_"
+FAQ_PREFIX = contract.FAQ_INTENT_PREFIX
 MAX_TOPICS = 2
 #: Intents that only stand for the whole message, never for one clause of it.
-CHITCHAT = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "not_sure"})
+CHITCHAT = contract.CHITCHAT_INTENTS
 
 
 @dataclass

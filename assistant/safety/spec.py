@@ -23,6 +23,7 @@ from typing import Any, Union
 
 import yaml
 
+from assistant import contract
 from assistant.safety.pattern_rules import compile_problem
 
 DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "content" / "safety.yml"
@@ -31,12 +32,7 @@ DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "content" / "safety.ym
 KINDS: tuple[str, ...] = ("crisis", "emergency", "pain_idiom", "medical_advice")
 
 #: NLU intent that MessageGuard sets for each kind (see docs/ARCHITECTURE.md).
-INTENT_BY_KIND: dict[str, str] = {
-    "crisis": "crisis",
-    "emergency": "emergency",
-    "pain_idiom": "pain_idiom",
-    "medical_advice": "ask_medical_advice",
-}
+INTENT_BY_KIND: dict[str, str] = {kind: contract.SAFETY_INTENT_BY_KIND[kind] for kind in KINDS}
 
 PLACEHOLDERS = frozenset({"clinic_name", "team_name", "phone", "email", "hours", "intake_url"})
 
