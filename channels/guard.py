@@ -28,30 +28,23 @@ from components.speedups import gc_freeze, keepalive
 
 logger = logging.getLogger(__name__)
 
-SENDER_ID = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+SENDER_ID = re.compile(r"[A-Za-z0-9_-]{8,128}")  # whole string: fullmatch below, never `$`
 FALLBACK_TEXT = (
     "Sorry, something went wrong on our side. Please try again in a moment, "
     "or contact the clinic. If you are thinking about suicide, call or text 988. "
     "In an emergency, call 911."
 )  # used only if content/ itself cannot be read
-DEFAULT_ACTION_TIMEOUT = 5.0
 # a reply that carries the help line counts as that help having been given
 HELP_LINE = {"crisis": re.compile(r"\b988\b"), "emergency": re.compile(r"\b911\b")}
-
-
-def action_timeout() -> float:
-    try:
-        value = float(os.environ.get("ACTION_TIMEOUT_SECONDS") or DEFAULT_ACTION_TIMEOUT)
-    except ValueError:
-        value = DEFAULT_ACTION_TIMEOUT
-    return value if value > 0 else DEFAULT_ACTION_TIMEOUT
 
 
 def apply_action_timeout() -> None:
     """Rasa 3.6 waits up to 300 s for a custom action; wait ACTION_TIMEOUT_SECONDS."""
     import rasa.core.actions.action as rasa_action
 
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout()
+    from assistant.settings import Settings
+
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = Settings.from_env(os.environ).action_timeout_seconds
 
 
 def manage_server_lifetime(blueprint: Any) -> None:
@@ -82,7 +75,7 @@ def allowed_origins() -> list:
 
 
 def valid_sender(sender: Any) -> bool:
-    return isinstance(sender, str) and bool(SENDER_ID.match(sender))
+    return isinstance(sender, str) and bool(SENDER_ID.fullmatch(sender))
 
 
 class CountingOutputChannel(OutputChannel):

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 
 import logging
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -36,7 +35,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant import risk
+from assistant import risk, settings
 from assistant.textmodel import TextModel
 from components.language import is_probably_not_english
 
@@ -130,7 +129,6 @@ class MessageGuard(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "max_chars": 1000,
             "fallback_threshold": 0.25,  # as FallbackClassifier's
             "risk_data": "data/risk",
             "risk_c": 10.0,
@@ -143,7 +141,7 @@ class MessageGuard(GraphComponent):
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Optional[TextModel] = None) -> None:
         self.config = {**self.get_default_config(), **config}
-        self.max_chars = int(os.environ.get("MAX_MESSAGE_CHARS") or self.config["max_chars"])
+        self.max_chars = settings.get().max_message_chars
         self.thresholds = {
             "crisis": float(self.config["crisis_threshold"]),
             "checkin": float(self.config["checkin_threshold"]),
