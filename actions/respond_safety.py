@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.checkin import ask_checkin, section_template
 from actions.content import get_content
 from actions.faq import answer_topics, message_topics
+from assistant.safety import languages
 from actions.replies import latest_intent, leave_prescreen_events
 
 ENDS_PRESCREEN = {"crisis", "emergency"}
@@ -60,6 +61,18 @@ def template_for(kind: str, category: str, content: Any) -> Optional[str]:
         kind, next(c for k, c in detector.categories if k == kind))
 
 
+def in_their_language(kind: str, language: str, content: Any) -> str:
+    """The reply in the visitor's language, then in English, then in Spanish."""
+    langs = languages.load()
+    parts = []
+    if language in langs.replies:
+        parts.append(langs.replies[language][kind])
+    parts.append(content.render(section_template(content, kind)))
+    if language != "es" and "es" in langs.replies:
+        parts.append(langs.replies["es"][kind])
+    return "\n\n".join(p for p in parts if p)
+
+
 class ActionRespondSafety(Action):
     """Sends the safety message for what MessageGuard decided."""
 
@@ -74,7 +87,11 @@ class ActionRespondSafety(Action):
         buttons = []
         if category in OFFER_PRESCREEN and (tracker.active_loop or {}).get("name") != "prescreen_form":
             buttons = content.buttons(content.message("prescreen_offer").get("buttons"))
-        dispatcher.utter_message(text=content.render(template_for(kind, category, content)), buttons=buttons)
+        safety = (tracker.latest_message or {}).get("safety") or {}
+        if safety.get("source") == "language" and kind in ("crisis", "emergency"):
+            dispatcher.utter_message(text=in_their_language(kind, category, content))
+        else:
+            dispatcher.utter_message(text=content.render(template_for(kind, category, content)), buttons=buttons)
         if kind == "medical_advice":
             # the decision is the care team's; the page's general facts still help
             answer_topics(dispatcher, content, message_topics(tracker))

@@ -36,6 +36,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from assistant import risk, settings
+from assistant.safety import languages
 from assistant.textmodel import TextModel
 from components.language import is_probably_not_english
 
@@ -195,8 +196,15 @@ class MessageGuard(GraphComponent):
         return training_data
 
     def assess(self, text: str, clauses: Optional[List[str]] = None, features: Any = None) -> risk.Assessment:
-        return risk.assess(text, self._detector(), self.risk_model, self.thresholds, clauses,
-                           features if clauses is not None else None)
+        found = risk.assess(text, self._detector(), self.risk_model, self.thresholds, clauses,
+                            features if clauses is not None else None)
+        if found.kind in ("crisis", "emergency"):
+            return found
+        # another language: its crisis and emergency words (data/safety/multilingual.yml)
+        alarm = languages.load().detect(text)
+        if alarm is not None:
+            return risk.Assessment(alarm.kind, "language", alarm.language, -1, found.scores)
+        return found
 
     def _drop_guard_only_guess(self, message: Message) -> None:
         current = message.get(INTENT) or {}
