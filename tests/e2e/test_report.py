@@ -16,7 +16,8 @@ def test_report_lists_unanswered_messages_masked(visitor: Visitor, tmp_path) -> 
     visitor.say("how many sessions are needed?")
     out_csv = tmp_path / "unanswered.csv"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "report.py"), "--db", str(TRACKER_DB), "--csv", str(out_csv)],
+        [sys.executable, str(ROOT / "scripts" / "report.py"), "--db", str(TRACKER_DB), "--csv", str(out_csv),
+         "--include-test-traffic"],  # the e2e conversations are test traffic, left out by default
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr
