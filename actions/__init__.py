@@ -12,7 +12,7 @@ import threading
 
 def _warm_up() -> None:
     try:
-        from actions.content import get_content
+        from assistant.content import get_content
         from assistant.prescreen import extract
 
         get_content()

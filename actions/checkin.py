@@ -19,7 +19,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import Content, reply
+from actions.replies import reply
+from assistant.content import Content
 
 SLOT = "checkin_topics"
 ANSWER_INTENTS = {"affirm": "yes", "not_sure": "yes", "deny": "no"}

@@ -14,8 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import Content, get_content, reply
-from actions.replies import latest_intent
+from actions.replies import latest_intent, reply
+from assistant.content import Content, get_content
 
 FAQ_PREFIX = "faq_"
 # "will it help MY feet?", "I'm diabetic, does it work for me?"

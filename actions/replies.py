@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import get_content, reply
+from assistant.content import Content, get_content
 
 # Which messages.yml entry answers which intent. Wording lives in content/.
 INTENT_MESSAGES: Dict[str, str] = {
@@ -28,6 +28,12 @@ INTENT_MESSAGES: Dict[str, str] = {
     "ask_recall": "recall_refusal",
 }
 ERASE_SLOT = "erase_conversation"
+
+
+def reply(dispatcher: CollectingDispatcher, content: Content, message_id: str) -> None:
+    """Send a message from messages.yml with its buttons."""
+    msg = content.message(message_id)
+    dispatcher.utter_message(text=content.render(msg.get("text")), buttons=content.buttons(msg.get("buttons")))
 
 
 def latest_intent(tracker: Tracker) -> str:
@@ -99,12 +105,14 @@ class ActionForgetMe(Action):
     """Erase this visitor's stored conversation.
 
     The action only marks the request; the tracker store (stores/erasable.py)
-    deletes every stored event of this conversation when it saves the turn.
+    deletes every stored event of this conversation when it saves the turn and
+    verifies it. The confirmation ("forget_me_done") or the failure note
+    ("forget_me_failed") is sent by the channel (channels/door.py) only after
+    that, so the visitor is never told "erased" before it is true.
     """
 
     def name(self) -> Text:
         return "action_forget_me"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        reply(dispatcher, get_content(), "forget_me_done")
         return [ActiveLoop(None), AllSlotsReset(), SlotSet(ERASE_SLOT, True)]

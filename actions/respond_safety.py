@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import ask_checkin, section_template
-from actions.content import get_content
+from assistant.content import get_content
 from actions.faq import answer_topics, message_topics
 from assistant.safety import languages
 from actions.replies import latest_intent, leave_prescreen_events

@@ -117,7 +117,7 @@ def apology_text(kind: Any = None) -> str:
     """The reply when handling failed: the crisis or emergency reply for those, else the apology."""
     try:
         from actions.checkin import section_template
-        from actions.content import get_content
+        from assistant.content import get_content
 
         content = get_content()
         if kind in HELP_LINE:

@@ -99,7 +99,7 @@ def decision_for(text: Any) -> Optional[str]:
             return _RECENT[hash(text)]
     if _ACTIVE:
         return _ACTIVE[-1].assess(text).kind
-    from actions.content import get_content
+    from assistant.content import get_content
 
     return risk.assess(text, get_content().safety_detector).kind
 
@@ -188,7 +188,7 @@ class MessageGuard(GraphComponent):
     @staticmethod
     def _detector() -> Any:
         # the patterns of the current checked content snapshot (one reload path for all content)
-        from actions.content import get_content
+        from assistant.content import get_content
 
         return get_content().safety_detector
 

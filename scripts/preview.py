@@ -24,16 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from actions.content_check import (  # noqa: E402
-    CLINIC_FIELDS,
-    Report,
-    clinic_values,
-    reading_grade,
-    render,
-    validate_dir,
-    word_count,
-    GRADE_MIN_WORDS,
-)
+from assistant.content.check import Report, validate_dir  # noqa: E402
+from assistant.content.check.wording import GRADE_MIN_WORDS, reading_grade, word_count  # noqa: E402
+from assistant.content.placeholders import CLINIC_FIELDS, clinic_values, render  # noqa: E402
 
 GUARD_INTENTS = {"crisis", "emergency", "pain_idiom", "ask_medical_advice"}
 DEFAULT_FALLBACK_THRESHOLD = 0.3  # Rasa's FallbackClassifier default

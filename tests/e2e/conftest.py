@@ -95,6 +95,6 @@ def visitor(server: str) -> Visitor:
 
 @pytest.fixture(scope="session")
 def content():
-    from actions.content import ContentStore
+    from assistant.content.store import ContentStore
 
     return ContentStore().get()

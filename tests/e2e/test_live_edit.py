@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.content import CONTENT_DIR
+from assistant.content.store import CONTENT_DIR
 from tests.e2e.conftest import Visitor
 
 

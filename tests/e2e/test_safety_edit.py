@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.content import CONTENT_DIR
+from assistant.content.store import CONTENT_DIR
 from tests.e2e.conftest import Visitor
 
 ORDINARY = "my feet burn so I can't sleep"

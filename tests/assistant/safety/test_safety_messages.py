@@ -74,7 +74,7 @@ def test_placeholders_are_only_the_allowed_ones(detector):
 
 
 def test_replies_read_at_us_grade_8_or_below(detector):
-    content_check = pytest.importorskip("actions.content_check")
+    content_check = pytest.importorskip("assistant.content.check.wording")
     for kind in KINDS:
         for cat, msg in _messages(detector, kind).items():
             text = msg

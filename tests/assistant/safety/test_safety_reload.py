@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.content import ContentStore
+from assistant.content.store import ContentStore
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from importlib import import_module
 from pathlib import Path
 from typing import Any, Callable, Dict
 
 import pytest
 
-from actions import content_check
-from actions.content_check import parse_yaml, validate_dir
+from assistant.content.check import clinic, owned, validate_dir
+from assistant.content.check.yamldoc import parse_yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FAQ = "content/faq.yml"
 MSG = "content/messages.yml"
 CLINIC = "content/clinic.yml"
@@ -247,7 +248,7 @@ def test_owned_files_get_text_checks_but_patterns_are_skipped(ws: Any, find: Cal
 
 
 def test_missing_validator_is_a_warning(ws_real: Any, find: Callable, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(content_check.SEMANTIC_VALIDATORS, "prescreen", "actions.prescreen.not_written_yet")
+    monkeypatch.setitem(owned.VALIDATORS, "prescreen", lambda: import_module("assistant.prescreen.not_written_yet"))
     report = ws_real.check()
     hits = find(report, file="content/prescreen.yml", contains="validator not available", severity="warning")
     assert hits
@@ -257,7 +258,7 @@ def test_crashing_validator_becomes_an_error(ws: Any, find: Callable, monkeypatc
     def boom(data: Any) -> Any:
         raise KeyError("questions")
 
-    monkeypatch.setattr(content_check, "_semantic_validator", lambda name: boom)
+    monkeypatch.setattr(owned, "semantic_validator", lambda stem: boom)
     report = ws.check()
     assert find(report, file="content/safety.yml", contains="validate_spec failed (KeyError")
 
@@ -294,7 +295,7 @@ def test_undecodable_file_and_exception_in_a_check(ws: Any, find: Callable, monk
     def broken(self: Any) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(content_check._Checker, "check_clinic", broken)
+    monkeypatch.setattr(clinic, "check_clinic", broken)
     report = ws.check()
     assert find(report, file=MSG, contains="not UTF-8")
     assert find(report, file=CLINIC, contains="could not be checked (RuntimeError")
@@ -336,9 +337,9 @@ def test_a_topic_missing_from_the_domain_or_the_faq_rule_is_reported(tmp_path) -
     """Runs on a copy of the real project: drop one FAQ intent from domain.yml and the rule."""
     import shutil
 
-    from actions.content_check import validate_dir
+    from assistant.content.check import validate_dir
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     for name in ("content", "data"):
         shutil.copytree(root / name, tmp_path / name)
     domain = (root / "domain.yml").read_text().replace("  - faq_cost\n", "")

@@ -9,7 +9,7 @@ from typing import Any, Dict
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "preview.py"
 
 

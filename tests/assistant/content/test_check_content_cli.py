@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "check_content.py"
 # Runs the script unchanged, with the prescreen/safety validators stubbed (the fixture is minimal).
 STUBBED = (
-    "import runpy, sys; from actions import content_check as c; "
-    "c._semantic_validator = lambda name: (lambda data: []); "
+    "import runpy, sys; from assistant.content.check import owned as c; "
+    "c.semantic_validator = lambda stem: (lambda data: []); "
     f"sys.argv = [{str(SCRIPT)!r}] + sys.argv[1:]; "
     f"runpy.run_path({str(SCRIPT)!r}, run_name='__main__')"
 )

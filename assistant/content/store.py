@@ -1,73 +1,63 @@
-"""Staff-editable content: load, validate, cache and render `content/*.yml`.
+"""The content store: one checked snapshot of every staff-editable content file.
 
-The action server reads every reply from here at run time, so a saved edit is
-served on the next message. A change is only taken once the whole content
-directory passes validation; otherwise the last good content keeps serving and
-the problems are logged (file, line and field only, never visitor text).
+Every reply, the safety patterns and the pre-screen rules are read from here
+at run time, so a saved edit is served on the next message. A change is only
+taken once the whole content directory passes the content check
+(`assistant.content.check.validate_dir`); otherwise the last good snapshot
+keeps serving and the problems are logged (file, line and field only, never
+visitor text).
+
+Nothing is read at import time: the folders come from the settings
+(`assistant.settings`: CONTENT_DIR, NLU_DATA_DIR) when a store is made, and
+the process-wide store is made on the first `get_content()`.
 """
+
 from __future__ import annotations
 
 import functools
 import logging
-import os
-import re
 import threading
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Any
+
+from assistant import settings
+from assistant.content.placeholders import clinic_from, fill
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", ROOT / "content"))
-DATA_DIR = Path(os.environ.get("NLU_DATA_DIR", ROOT / "data"))
-
-CLINIC_FIELDS = ("name", "team_name", "intake_url", "phone", "email", "hours")
-PLACEHOLDER_NAMES = {
-    "clinic_name": "name",
-    "team_name": "team_name",
-    "intake_url": "intake_url",
-    "phone": "phone",
-    "email": "email",
-    "hours": "hours",
-}
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+Signature = tuple[tuple[str, int, int], ...]
 
 
-def clinic_from(data: Mapping[str, Any], env: Mapping[str, str] = os.environ) -> Dict[str, str]:
-    """Clinic details from clinic.yml with CLINIC_* environment overrides applied."""
-    clinic = dict((data.get("clinic") or {}).get("clinic") or {})
-    for field in CLINIC_FIELDS:
-        value = env.get(f"CLINIC_{field.upper()}")
-        if value:
-            clinic[field] = value
-    return {k: str(v) for k, v in clinic.items()}
+def __getattr__(name: str) -> Path:
+    """CONTENT_DIR and DATA_DIR (the Rasa data folder with nlu/), from the settings when asked for."""
+    if name == "CONTENT_DIR":
+        return settings.get().content_dir
+    if name == "DATA_DIR":
+        return settings.get().nlu_data_dir
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
 class Content:
     """One validated snapshot of the content directory."""
 
-    data: Dict[str, Any]
-    clinic: Dict[str, str]
+    data: dict[str, Any]
+    clinic: dict[str, str]
     loaded_at: float
 
     # -- rendering ---------------------------------------------------------
-    def render(self, text: Optional[str]) -> str:
+    def render(self, text: str | None) -> str:
         """Fill {clinic_name}-style placeholders; unknown braces stay as they are."""
         if not text:
             return ""
+        return fill(str(text), self.clinic)
 
-        def fill(match: "re.Match[str]") -> str:
-            field = PLACEHOLDER_NAMES.get(match.group(1))
-            return self.clinic.get(field, match.group(0)) if field else match.group(0)
-
-        return _PLACEHOLDER.sub(fill, str(text)).strip()
-
-    def buttons(self, specs: Optional[Iterable[Mapping[str, Any]]]) -> List[Dict[str, str]]:
+    def buttons(self, specs: Iterable[Mapping[str, Any]] | None) -> list[dict[str, str]]:
         """Turn content button specs into channel buttons (see ARCHITECTURE.md)."""
-        out: List[Dict[str, str]] = []
+        out: list[dict[str, str]] = []
         for spec in specs or []:
             title = self.render(spec.get("title"))
             if spec.get("topic"):
@@ -85,21 +75,21 @@ class Content:
         return out
 
     # -- lookups -----------------------------------------------------------
-    def topics(self) -> List[Dict[str, Any]]:
+    def topics(self) -> list[dict[str, Any]]:
         return list((self.data.get("faq") or {}).get("topics") or [])
 
-    def topic(self, topic_id: str) -> Optional[Dict[str, Any]]:
+    def topic(self, topic_id: str) -> dict[str, Any] | None:
         return next((t for t in self.topics() if t.get("id") == topic_id), None)
 
-    def message(self, message_id: str) -> Dict[str, Any]:
+    def message(self, message_id: str) -> dict[str, Any]:
         return dict(((self.data.get("messages") or {}).get("messages") or {}).get(message_id) or {})
 
     @property
-    def prescreen(self) -> Dict[str, Any]:
+    def prescreen(self) -> dict[str, Any]:
         return dict(self.data.get("prescreen") or {})
 
     @property
-    def safety(self) -> Dict[str, Any]:
+    def safety(self) -> dict[str, Any]:
         return dict(self.data.get("safety") or {})
 
     @functools.cached_property
@@ -114,8 +104,15 @@ class Content:
 
         return SafetyDetector(self.data["safety"])
 
-    def topic_buttons(self, topic_ids: Iterable[str]) -> List[Dict[str, str]]:
+    def topic_buttons(self, topic_ids: Iterable[str]) -> list[dict[str, str]]:
         return self.buttons({"topic": t} for t in topic_ids)
+
+
+class _FromSettings:
+    """Default folder: taken from the settings when the store is made."""
+
+
+FROM_SETTINGS = _FromSettings()
 
 
 class ContentStore:
@@ -123,26 +120,30 @@ class ContentStore:
 
     def __init__(
         self,
-        content_dir: Path = CONTENT_DIR,
-        data_dir: Optional[Path] = DATA_DIR,
+        content_dir: Path | str | _FromSettings = FROM_SETTINGS,
+        data_dir: Path | str | _FromSettings | None = FROM_SETTINGS,
         check_every: float = 0.5,
     ) -> None:
+        if isinstance(content_dir, _FromSettings):
+            content_dir = settings.get().content_dir
+        if isinstance(data_dir, _FromSettings):
+            data_dir = settings.get().nlu_data_dir
         self.content_dir = Path(content_dir)
         self.data_dir = Path(data_dir) if data_dir else None
         self.check_every = check_every
         self._lock = threading.Lock()
-        self._content: Optional[Content] = None
-        self._signature: Optional[Tuple] = None
-        self._rejected_signature: Optional[Tuple] = None
+        self._content: Content | None = None
+        self._signature: Signature | None = None
+        self._rejected_signature: Signature | None = None
         self._checked_at = 0.0
 
-    def _files(self) -> List[Path]:
+    def _files(self) -> list[Path]:
         files = sorted(self.content_dir.glob("*.yml"))
         if self.data_dir and (self.data_dir / "nlu").is_dir():
             files += sorted((self.data_dir / "nlu").glob("*.yml"))
         return files
 
-    def _current_signature(self) -> Tuple:
+    def _current_signature(self) -> Signature:
         sig = []
         for path in self._files():
             try:
@@ -167,8 +168,8 @@ class ContentStore:
                 raise RuntimeError("content/ has errors and no earlier version is loaded; run `make check`")
             return self._content
 
-    def _load(self, signature: Tuple) -> None:
-        from actions.content_check import validate_dir  # deferred: keeps import light
+    def _load(self, signature: Signature) -> None:
+        from assistant.content.check import validate_dir  # deferred: keeps import light
 
         report = validate_dir(self.content_dir, self.data_dir)
         if not report.ok:
@@ -185,7 +186,7 @@ class ContentStore:
         logger.info("content loaded (%d topics)", len(self._content.topics()))
 
 
-_store: Optional[ContentStore] = None
+_store: ContentStore | None = None
 
 
 def get_content() -> Content:
@@ -194,9 +195,3 @@ def get_content() -> Content:
     if _store is None:
         _store = ContentStore()
     return _store.get()
-
-
-def reply(dispatcher: Any, content: Content, message_id: str) -> None:
-    """Send a message from messages.yml with its buttons."""
-    msg = content.message(message_id)
-    dispatcher.utter_message(text=content.render(msg.get("text")), buttons=content.buttons(msg.get("buttons")))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from actions.content import Content, ContentStore, clinic_from
+from assistant.content.store import Content, ContentStore, clinic_from
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

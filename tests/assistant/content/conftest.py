@@ -13,11 +13,13 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from actions import content_check  # noqa: E402
+from assistant.content import check as content_check  # noqa: E402
+from assistant.content.check import owned  # noqa: E402
+from assistant.content.check.messages import REQUIRED_MESSAGES  # noqa: E402
 
 TODAY = dt.date(2025, 6, 1)
 
@@ -65,7 +67,7 @@ topics:
     last_reviewed: 2025-04-15
 """
 
-REQUIRED = [m for m in content_check.REQUIRED_MESSAGES if m != "greeting"]
+REQUIRED = [m for m in REQUIRED_MESSAGES if m != "greeting"]
 MESSAGES = (
     """\
 messages:
@@ -187,12 +189,11 @@ class Workspace:
 def semantic_results(monkeypatch: pytest.MonkeyPatch) -> Dict[str, List[Tuple[str, str]]]:
     """What the stubbed validate_spec of each owned file returns (edit in a test)."""
     results: Dict[str, List[Tuple[str, str]]] = {"prescreen": [], "safety": []}
-    names = {v: k for k, v in content_check.SEMANTIC_VALIDATORS.items()}
 
-    def fake(module_name: str) -> Callable[[Any], List[Tuple[str, str]]]:
-        return lambda data: list(results[names[module_name]])
+    def fake(stem: str) -> Callable[[Any], List[Tuple[str, str]]]:
+        return lambda data: list(results[stem])
 
-    monkeypatch.setattr(content_check, "_semantic_validator", fake)
+    monkeypatch.setattr(owned, "semantic_validator", fake)
     return results
 
 
