@@ -14,6 +14,7 @@ and test messages that must (``check_file``, run by the tests).
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +24,32 @@ from typing import Any
 import yaml
 
 LANGUAGES_FILE = Path(__file__).resolve().parents[2] / "data" / "safety" / "multilingual.yml"
+NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
 KINDS = ("crisis", "emergency")
+#: A message whose words are mostly English ones is English: its "overdose" or
+#: "suicide" is an English word, not a French or Portuguese phrase.
+ENGLISH_SHARE = 0.6
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=1)
+def english_words(nlu_dir: Path = NLU_DIR) -> frozenset[str]:
+    """Words of the English training phrasings (data/nlu, without the Spanish and other-language files)."""
+    words: set[str] = set()
+    for path in sorted(nlu_dir.glob("*.yml")):
+        if path.stem.startswith(("es", "guard")):  # Spanish, and the other-language examples
+            continue
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            words.update(w.lower() for w in _WORD.findall(str(item.get("examples") or "")))
+    return frozenset(words)
+
+
+def mostly_english(text: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return False
+    vocab = english_words()
+    return sum(1 for w in words if w in vocab) / len(words) >= ENGLISH_SHARE
 
 
 def fold(text: str) -> str:
@@ -47,8 +73,9 @@ class Languages:
     replies: Mapping[str, Mapping[str, str]]
 
     def detect(self, text: str) -> LanguageAlarm | None:
-        """The first crisis (then emergency) phrase of any language found in ``text``."""
-        if not isinstance(text, str) or not text:
+        """The first crisis (then emergency) phrase of any language found in ``text``
+        (not in text that is mostly English: the English layers judge that)."""
+        if not isinstance(text, str) or not text or mostly_english(text):
             return None
         folded = fold(text)
         for phrase, kind, lang in self.phrases:

@@ -56,3 +56,13 @@ def test_a_malformed_file_names_the_problem(broken, error) -> None:
 def test_folding_makes_accents_optional() -> None:
     assert languages.fold("JE VEUX MOURIR") == languages.fold("je veux mourir")
     assert languages.fold("suicídio") == "suicidio"
+
+
+@pytest.mark.parametrize("text", [
+    "does duloxetine make you suicidal?",
+    "overdosed on info reading about stem cells all night lol",
+    "we lost our son to an overdose 3 years ago",
+    "Had a heart attack in 2015, stents, doing fine now.",
+])
+def test_english_messages_are_left_to_the_english_layers(text: str) -> None:
+    assert languages.load().detect(text) is None
