@@ -96,6 +96,7 @@ train: venv
 # ---- running -----------------------------------------------------------------
 run: setup train
 	@$(PY) -m stores.retention --days $(RETENTION_DAYS) --db $(TRACKER_DB)
+	@$(MAKE) --no-print-directory console-setup
 	@MODEL=$(MODEL) $(PY) scripts/servers.py run
 
 up: setup train
@@ -155,6 +156,7 @@ test: setup chromium train
 	@$(MAKE) --no-print-directory test-nlu
 	@$(MAKE) --no-print-directory test-realistic
 	@$(MAKE) --no-print-directory test-e2e
+	@$(MAKE) --no-print-directory test-console
 	@echo "make test: all suites passed"
 
 validate: venv
@@ -203,3 +205,49 @@ lock: venv
 
 clean:
 	rm -rf models var results .pytest_cache
+
+# ---- staff console (console/: Django in its own venv on the machine's newer Python) -------
+# make console-setup   install (console/requirements.lock, hashes checked) and migrate
+# make console         run the console alone      make staff-user NAME=ana ROLE=editor|lead|admin
+# make test-console    its unit and browser tests (starts the assistant on its own test ports)
+CONSOLE_PYTHON ?= python3
+CONSOLE_VENV := console/.venv
+CONSOLE_PY := $(CONSOLE_VENV)/bin/python
+CONSOLE_STAMP := $(CONSOLE_VENV)/.installed
+CONSOLE_PORT ?= 8090
+CONSOLE_HOST ?= 127.0.0.1
+CONSOLE_TEST_ENV = RASA_PORT=5205 ACTION_PORT=5255 WEB_PORT=8280 CONSOLE_PORT=8290 \
+	RUN_DIR=var/console-test/run TRACKER_DB=var/console-test/tracker.db MODEL=$(MODEL) \
+	CONTENT_DIR=$(CURDIR)/var/console-test/content CONSOLE_VAR_DIR=$(CURDIR)/var/console-test/console \
+	ALLOWED_ORIGINS="http://localhost:8280 http://127.0.0.1:8280" RASA_PUBLIC_URL=http://localhost:5205 \
+	RASA_URL=http://localhost:5205 WEB_URL=http://localhost:8280 CHROMIUM=$(CHROMIUM) RASA_PYTHON=$(CURDIR)/$(PY)
+
+.PHONY: console console-setup console-lock staff-user test-console
+$(CONSOLE_STAMP): console/requirements.lock
+	@$(CONSOLE_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+	  { echo "The staff console needs Python 3.10 or newer: make CONSOLE_PYTHON=/path/to/python3.11 ..."; exit 1; }
+	@test -x $(CONSOLE_PY) || $(CONSOLE_PYTHON) -m venv $(CONSOLE_VENV)
+	$(CONSOLE_PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r console/requirements.lock
+	@touch $(CONSOLE_STAMP)
+
+console-setup: $(CONSOLE_STAMP)
+	@$(CONSOLE_PY) console/manage.py migrate --verbosity 0
+
+console-lock: $(CONSOLE_STAMP)
+	$(CONSOLE_PY) -m pip install --quiet pip-tools
+	cd console && .venv/bin/pip-compile --strip-extras --no-emit-index-url --generate-hashes --quiet \
+	  requirements.in -o requirements.lock
+
+console: venv console-setup
+	@CONSOLE_PORT=$(CONSOLE_PORT) CONSOLE_HOST=$(CONSOLE_HOST) RASA_PYTHON=$(CURDIR)/$(PY) $(CONSOLE_PY) console/manage.py serve
+
+staff-user: console-setup
+	@if [ -z "$(NAME)" ]; then echo "usage: make staff-user NAME=ana ROLE=editor|lead|admin [UNLOCK=1] [DISABLE=1] [PASSWORD_STDIN=1]"; exit 2; fi
+	@$(CONSOLE_PY) console/manage.py staffuser "$(NAME)" $(if $(ROLE),--role $(ROLE),) \
+	  $(if $(UNLOCK),--unlock,) $(if $(DISABLE),--deactivate,) $(if $(PASSWORD_STDIN),--password-stdin,)
+
+test-console: setup chromium train console-setup
+	@rm -rf var/console-test && mkdir -p var/console-test && cp -r content var/console-test/content
+	@$(CONSOLE_TEST_ENV) $(PY) scripts/servers.py up
+	@set -e; trap '$(CONSOLE_TEST_ENV) $(PY) scripts/servers.py down' EXIT; \
+	  $(CONSOLE_TEST_ENV) CONSOLE_REQUIRE_LIVE=1 $(CONSOLE_PY) -m pytest -c console/pytest.ini -q tests/console

@@ -1,11 +1,15 @@
 """Benchmark: training time, start-up time, latency, throughput and memory.
 
-    python scripts/bench.py [--n 300] [--conc 1,10,50] [--skip-train]
+    python scripts/bench.py [--n 300] [--conc 1,10,50] [--skip-train] [--flood 150]
 
 Starts its own servers on spare ports (no web server), drives them with
 ../shared/eval/bench.py through the REST channel (the full assistant, custom
 actions included), and prints a table plus var/bench.json. Targets come from
 the foundation issue; the script exits 1 when one is missed.
+
+Then a memory flood (issue 12, loopback only, bounded): --flood messages each of
+1,000 characters (processed and stored), 40,000 characters and 1 MB (refused at
+the door), printing the Rasa server's RSS before and after.
 """
 from __future__ import annotations
 
@@ -30,6 +34,9 @@ TARGETS = {
     "c1_p50": ("<=", 15), "c1_p95": ("<=", 30),
     "c10_msgs_per_s": (">=", 100), "c10_p95": ("<=", 200),
     "c50_errors": ("<=", 0),
+    # issue 12: a flood of maximum-size messages must not grow the server (the door refuses
+    # oversize ones before parsing or storage); and refusing one is quick
+    "flood_rss_growth_mb": ("<=", 150), "flood_refused_p95": ("<=", 1000), "flood_errors": ("<=", 0),
 }
 
 
@@ -51,11 +58,58 @@ def rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
+def flood(url: str, rasa_pid: int, db: Path, n: int, conc: int = 10) -> dict:
+    """A bounded flood of maximum-size messages on loopback: RSS and database size before and after.
+
+    Three sizes, n messages each, from n different visitors: 1,000 characters (the largest
+    message that is processed and stored), 40,000 characters and 1 MB (refused at the door:
+    never parsed, never stored).
+    """
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def send(message: str) -> tuple:
+        body = json.dumps({"sender": "bench-" + uuid.uuid4().hex, "message": message}).encode()
+        t0 = time.perf_counter()
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url + "/webhooks/rest/webhook", body,
+                                                               {"Content-Type": "application/json"}), timeout=60) as r:
+                ok = r.status == 200 and bool(json.loads(r.read()))
+        except (urllib.error.URLError, OSError, ValueError):
+            ok = False
+        return ok, (time.perf_counter() - t0) * 1000
+
+    def db_mb() -> float:
+        return round(sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 2**20, 1)
+
+    out = {"flood_rss_before_mb": rss_mb(rasa_pid), "flood_db_before_mb": db_mb()}
+    print(f"flood: RSS of the Rasa server before: {out['flood_rss_before_mb']} MB", flush=True)
+    errors, refused = 0, []
+    sizes = {"1000": "neuropathy " * 90 + "tingling.", "40000": "neuropathy " * 3637, "1MB": "x" * 1_000_000}
+    with ThreadPoolExecutor(conc) as pool:
+        for name, message in sizes.items():
+            results = list(pool.map(send, [message] * n))
+            errors += sum(1 for ok, _ in results if not ok)
+            if name != "1000":
+                refused += [ms for _, ms in results]
+            print(f"flood: {n} x {name:>5} characters, RSS now {rss_mb(rasa_pid)} MB", flush=True)
+    refused.sort()
+    out.update({"flood_rss_after_mb": rss_mb(rasa_pid), "flood_db_after_mb": db_mb(), "flood_errors": errors,
+                "flood_refused_p95": round(refused[int(0.95 * (len(refused) - 1))], 1) if refused else 0.0})
+    out["flood_rss_growth_mb"] = round(out["flood_rss_after_mb"] - out["flood_rss_before_mb"], 1)
+    print(f"flood: RSS of the Rasa server after: {out['flood_rss_after_mb']} MB "
+          f"(database {out['flood_db_before_mb']} -> {out['flood_db_after_mb']} MB)", flush=True)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--conc", default="1,10,50")
     ap.add_argument("--skip-train", action="store_true")
+    ap.add_argument("--flood", type=int, default=150,
+                    help="messages of each maximum size in the memory flood (0: skip it)")
     args = ap.parse_args()
     results = {}
 
@@ -91,6 +145,8 @@ def main() -> int:
         for name in ("rasa", "actions"):
             pid = int((run_dir / f"{name}.pid").read_text())
             results[f"rss_{name}_mb"] = rss_mb(pid)
+        if args.flood > 0:
+            results.update(flood(url, int((run_dir / "rasa.pid").read_text()), Path(s["tracker_db"]), args.flood))
     finally:
         servers.stop()
 

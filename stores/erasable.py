@@ -2,10 +2,21 @@
 
 Three jobs on top of Rasa's `SQLTrackerStore`:
 
-* **Erasure.** `action_forget_me` sets the `erase_conversation` slot. When the
-  turn is saved this store deletes every stored event of that sender (and its
-  cached copy) instead of writing the turn. The next message from the same
-  sender starts a new, empty conversation.
+* **Erasure that tells the truth.** `action_forget_me` sets the
+  `erase_conversation` slot. When the turn is saved this store deletes every
+  stored event of that sender (and its cached copy) instead of writing the
+  turn, in a worker thread (a locked database never stalls other visitors),
+  then checks that no row is left and, on SQLite, checkpoints the WAL so no
+  copy of the text stays in the -wal file (`secure_delete` is on, so deleted
+  content is overwritten with zeros in the database file). The outcome is
+  kept for the channel (`take_erase_result`), which tells the visitor "erased"
+  only when all of that succeeded, and says so when it did not; a failed
+  erase leaves the stored conversation as it was before the request. The
+  next message after an erase starts a new, empty conversation. On
+  PostgreSQL the rows are deleted and the table is VACUUMed; older copies in
+  PostgreSQL's WAL and backups remain until those are recycled.
+* **Private files.** A SQLite database is created 0600 (its -wal and -shm
+  files inherit that), its folder 0700 when this store creates it.
 * **A write-through cache.** Rasa re-reads and replays a conversation's whole
   event history from the database on every message, which grows with every
   turn (~30 ms at 60 turns here). This store keeps recently active
@@ -21,10 +32,14 @@ Three jobs on top of Rasa's `SQLTrackerStore`:
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -34,6 +49,42 @@ from rasa.shared.core.trackers import DialogueStateTracker
 logger = logging.getLogger(__name__)
 
 ERASE_SLOT = "erase_conversation"
+
+# sender id -> did the erase requested in its latest turn succeed (read once by the channel)
+_ERASE_RESULTS: "OrderedDict[str, bool]" = OrderedDict()
+_RESULTS_LOCK = threading.Lock()
+_RESULTS_MAX = 10_000
+
+
+def _record_erase_result(sender_id: str, ok: bool) -> None:
+    with _RESULTS_LOCK:
+        _ERASE_RESULTS[sender_id] = ok
+        _ERASE_RESULTS.move_to_end(sender_id)
+        while len(_ERASE_RESULTS) > _RESULTS_MAX:
+            _ERASE_RESULTS.popitem(last=False)
+
+
+def take_erase_result(sender_id: str) -> Optional[bool]:
+    """True/False if an erase of this conversation was attempted since the last call, else None."""
+    with _RESULTS_LOCK:
+        return _ERASE_RESULTS.pop(sender_id, None)
+
+
+def prepare_sqlite_file(db: Any) -> None:
+    """Create the database file 0600 (and its folder 0700) before SQLite does, tighten existing ones."""
+    if not db or not isinstance(db, str) or db == ":memory:" or db.startswith("file:"):
+        return
+    path = Path(db)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(str(path), os.O_WRONLY | os.O_CREAT, 0o600))
+    for candidate in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm"), Path(str(path) + "-journal")):
+        try:
+            if candidate.exists():
+                os.chmod(candidate, 0o600)
+        except OSError as exc:
+            logger.warning("could not restrict the permissions of the database files: %s", type(exc).__name__)
 
 
 class ErasableSQLTrackerStore(SQLTrackerStore):
@@ -50,6 +101,8 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("dialect", "sqlite")
+        if kwargs["dialect"] == "sqlite":
+            prepare_sqlite_file(kwargs.get("db", "rasa.db"))
         super().__init__(*args, host=host, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self._tune_sqlite()
@@ -85,6 +138,8 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # deleted content (an erased conversation) is overwritten with zeros
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         sa.event.listen(self.engine, "connect", on_connect)
@@ -122,8 +177,16 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
     # ------------------------------------------------------------------ save
     async def save(self, tracker: DialogueStateTracker) -> None:
         if tracker.get_slot(ERASE_SLOT):
-            deleted = self.erase(tracker.sender_id)
-            logger.info("conversation erased on the visitor's request (%d events)", deleted)
+            self._cache.pop(tracker.sender_id, None)
+            loop = asyncio.get_running_loop()
+            ok = await loop.run_in_executor(None, self.erase_verified, tracker.sender_id)
+            _record_erase_result(tracker.sender_id, ok)
+            self._cache.pop(tracker.sender_id, None)
+            if ok:
+                logger.info("conversation erased on the visitor's request")
+            else:
+                # the request turn is not stored: the next message starts from the stored state
+                logger.error("erasing a conversation on the visitor's request FAILED")
             return
         new_events = self._new_events(tracker)
         if new_events is None:
@@ -199,7 +262,41 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
     def erase(self, sender_id: str) -> int:
         """Delete every stored event of one conversation; returns how many."""
         self._cache.pop(sender_id, None)
+        return self._delete(sender_id)
+
+    def _delete(self, sender_id: str) -> int:
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
         return int(deleted or 0)
+
+    def stored_events(self, sender_id: str) -> int:
+        with self.session_scope() as session:
+            return int(session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).count())
+
+    def erase_verified(self, sender_id: str) -> bool:
+        """Erase, then verify: committed, no row left, no copy in the SQLite WAL. Never raises."""
+        try:
+            self._delete(sender_id)
+            if self.stored_events(sender_id) != 0:
+                return False
+            dialect = self.engine.dialect.name
+            if dialect == "sqlite":
+                return self._checkpoint()
+            if dialect == "postgresql":
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    connection.exec_driver_sql(f"VACUUM {self.SQLEvent.__tablename__}")
+            return True
+        except Exception as exc:  # locked, disk full, gone: the visitor is told it failed
+            logger.error("erase failed: %s", type(exc).__name__)
+            return False
+
+    def _checkpoint(self, attempts: int = 10) -> bool:
+        """Copy the WAL into the database and truncate it (no deleted text left in the -wal file)."""
+        for attempt in range(attempts):
+            with self.engine.connect() as connection:
+                busy, _, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy == 0:
+                return True
+            time.sleep(0.05 * (attempt + 1))
+        return False

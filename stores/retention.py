@@ -3,7 +3,9 @@
     python -m stores.retention [--db var/tracker.db] [--days 30] [--dry-run]
 
 A conversation is erased whole (every event of its sender) once its newest
-event is older than the limit, so no half-conversations remain. Run it daily
+event is older than the limit, so no half-conversations remain. As with
+"forget me", deleted content is overwritten (secure_delete) and the WAL is
+checkpointed, so no copy of the text stays in the database's files. Run it daily
 (cron, systemd timer); `make run` also runs it at start. The default comes from
 RETENTION_DAYS (30).
 """
@@ -43,8 +45,10 @@ def purge(db_path: str, days: float, now: Optional[float] = None, dry_run: bool 
             )
         ]
         if not dry_run and stale:
+            con.execute("PRAGMA secure_delete=ON")
             con.executemany("DELETE FROM events WHERE sender_id = ?", [(s,) for s in stale])
             con.commit()
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return len(stale)
     finally:
         con.close()

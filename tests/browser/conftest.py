@@ -224,23 +224,29 @@ def real_servers() -> dict:
 def _socketio_round_trip(timeout: float = 45.0) -> None:
     """One /greet over socket.io, as the widget does, so a server-side fault is named plainly."""
     try:
-        import secrets
         import threading
 
         import socketio
     except ImportError:  # python-socketio is a Rasa dependency; without it the browser tests still say enough
         return
-    session_id = secrets.token_hex(16)
     confirmed, replied = threading.Event(), threading.Event()
+    session: dict = {}
     client = socketio.Client(reconnection=False)
-    client.on("session_confirm", lambda *_: confirmed.set())
+
+    def on_confirm(data=None, *_):
+        if isinstance(data, dict):
+            session.update(data)
+        confirmed.set()
+
+    client.on("session_confirm", on_confirm)
     client.on("bot_uttered", lambda *_: replied.set())
     try:
         client.connect(RASA_URL, headers={"Origin": origin(WEB_URL)}, transports=["polling"], wait_timeout=10)
-        client.emit("session_request", {"session_id": session_id})
-        if not confirmed.wait(10):
-            pytest.fail(f"Rasa at {RASA_URL} did not answer session_request with session_confirm")
-        client.emit("user_uttered", {"message": "/greet", "session_id": session_id})
+        client.emit("session_request", {})
+        if not confirmed.wait(10) or not session.get("token"):
+            pytest.fail(f"Rasa at {RASA_URL} did not answer session_request with session_confirm {{session_id, token}}")
+        client.emit("user_uttered", {"control": "greet", "session_id": session["session_id"],
+                                     "token": session["token"]})
         if not replied.wait(timeout):
             pytest.fail(
                 f"Rasa at {RASA_URL} confirmed the socket.io session but sent no bot_uttered within {timeout:.0f} s. "

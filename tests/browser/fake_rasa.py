@@ -1,9 +1,10 @@
 """A tiny stand-in for Rasa's socket.io channel, for widget tests that need to control the server.
 
-It speaks the same protocol as rasa.core.channels.socketio.SocketIOInput with session_persistence:
-``session_request {session_id}`` -> ``session_confirm``; ``user_uttered {message, session_id}`` ->
-``bot_uttered`` objects (text, quick_replies / buttons with title, payload and optional url), sent to
-the room named after the session id.
+It speaks the same protocol as channels/safe_socketio.py: ``session_request {session_id?, token?}``
+-> ``session_confirm {session_id, token}`` (the server issues the id and an HMAC token; a wrong token
+gets a new session); ``user_uttered {message | control, session_id, token}`` -> ``bot_uttered`` objects
+(text, quick_replies / buttons with title, payload and optional url), sent to the room named after
+the session id. Controls: greet, ask_human, end_chat.
 
 It is used by test_widget_fake.py for what the real server cannot be asked to do on demand: go away
 and come back (reconnection), or send hostile text and links (safe rendering).  Run it alone with
@@ -14,6 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import hmac
+import secrets
 
 import socketio
 from aiohttp import web
@@ -42,6 +46,13 @@ HOSTILE = (
 )
 
 
+SECRET = b"fake-rasa-test-secret"  # fixed, so a restarted fake accepts the sessions it issued
+
+
+def token_for(session_id: str) -> str:
+    return hmac.new(SECRET, session_id.encode(), hashlib.sha256).hexdigest()
+
+
 def build_app() -> web.Application:
     sio = socketio.AsyncServer(async_mode="aiohttp", cors_allowed_origins="*")
     app = web.Application()
@@ -54,20 +65,31 @@ def build_app() -> web.Application:
 
     @sio.on("session_request")
     async def session_request(sid, data):
-        session_id = (data or {}).get("session_id")
-        if not session_id:
-            return
+        data = data if isinstance(data, dict) else {}
+        session_id, token = data.get("session_id"), data.get("token")
+        if not (isinstance(session_id, str) and isinstance(token, str)
+                and hmac.compare_digest(token_for(session_id), token)):
+            session_id = secrets.token_hex(16)
+            token = token_for(session_id)
         await sio.enter_room(sid, session_id)
-        await sio.emit("session_confirm", session_id, room=sid)
+        await sio.emit("session_confirm", {"session_id": session_id, "token": token}, room=sid)
 
     @sio.on("user_uttered")
     async def user_uttered(sid, data):
-        room = (data or {}).get("session_id")
-        text = str((data or {}).get("message", ""))
-        if not room:
+        data = data if isinstance(data, dict) else {}
+        room, token = data.get("session_id"), data.get("token")
+        if not (isinstance(room, str) and isinstance(token, str) and hmac.compare_digest(token_for(room), token)):
+            await sio.emit("session_invalid", {}, room=sid)
             return
+        control = data.get("control")
+        text = str(data.get("message", ""))
         lowered = text.lower()
-        if text == "/greet":
+        if control == "end_chat":
+            progress.pop(room, None)
+            await say(room, {"text": "Done. This conversation has been erased from the assistant's records."})
+        elif control == "ask_human":
+            await say(room, {"text": "You can call the clinic at (555) 010-0199."})
+        elif control == "greet" or text == "/greet":
             await say(room, GREETING)
         elif text == "/start_prescreen" or room in progress:
             step = progress.get(room, -1) + 1
@@ -93,8 +115,6 @@ def build_app() -> web.Application:
             await say(room, {"text": "Most people have a short series of infusion sessions."})
         elif text == "slow please":
             await say(room, {"text": "This reply took a moment."}, delay=2.0)
-        elif text == "/ask_human":
-            await say(room, {"text": "You can call the clinic at (555) 010-0199."})
         elif text == "hostile please":
             await say(
                 room,

@@ -5,7 +5,10 @@ Skips (with the reason) when the servers are not reachable; `make test-e2e` star
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -154,26 +157,47 @@ def test_reload_keeps_the_conversation(widget):
     assert widget.session_id() == sid
 
 
-def test_start_over_clears_the_conversation_and_starts_a_new_session(widget):
+def test_session_lives_in_this_tab_only(widget):
+    """sessionStorage, not localStorage: a new tab (the next person at a shared computer) starts fresh."""
+    widget.open()
+    widget.send("how many sessions are needed")
+    sid = widget.session_id()
+    stored = widget.page.evaluate("[sessionStorage.getItem('bgw.session'), localStorage.length]")
+    assert sid in (stored[0] or "") and stored[1] == 0
+    assert re.search(r'"token":"[0-9a-f]{64}"', stored[0])
+    other = widget.page.context.new_page()
+    other.goto(widget.page.url)
+    assert other.evaluate("sessionStorage.getItem('bgw.session')") is None
+    other.close()
+
+
+def test_end_chat_erases_the_conversation_and_the_session(widget):
     widget.open()
     widget.send("how many sessions are needed")
     old_sid = widget.session_id()
-    widget.page.get_by_role("button", name="Start over").click()
-    confirm = widget.page.get_by_role("button", name="Yes, start over")
+    widget.page.get_by_role("button", name="End chat").click()
+    confirm = widget.page.get_by_role("button", name="Yes, end chat")
     expect(confirm).to_be_focused()
-    before = 0
     confirm.click()
+    expect(widget.log).to_contain_text("erased", timeout=20_000)  # the server's confirmation
+    expect(widget.log).to_contain_text("This chat has ended")
     expect(widget.user).to_have_count(0)
-    widget.wait_for_reply(before)  # a fresh greeting for the fresh session
+    stored = widget.page.evaluate(
+        "[sessionStorage.getItem('bgw.session'), sessionStorage.getItem('bgw.transcript'), localStorage.length]"
+    )
+    assert stored == [None, None, 0]
+    db = Path(os.environ.get("TRACKER_DB", "var/test-tracker.db"))
+    if db.exists():  # against the servers of `make test-e2e`: nothing of it is left in the store
+        con = sqlite3.connect(db)
+        try:
+            assert con.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (old_sid,)).fetchone()[0] == 0
+        finally:
+            con.close()
+    # a new message starts a new session with a new server-issued id
+    widget.send("how many sessions are needed")
     new_sid = widget.session_id()
     assert new_sid != old_sid and re.fullmatch(r"[0-9a-f]{32}", new_sid)
-    stored = widget.page.evaluate(
-        "[localStorage.getItem('bgw.session'), sessionStorage.getItem('bgw.transcript')]"
-    )
-    assert old_sid not in (stored[0] or "") and old_sid not in (stored[1] or "")
-    assert "sessions are needed" not in (stored[1] or "")
     widget.page.reload()
-    expect(widget.user).to_have_count(0)
     assert widget.session_id() == new_sid
 
 

@@ -75,14 +75,47 @@ def test_typing_indicator_while_waiting(fake_stack, fake_page, make_widget):
     expect(widget.bot.last.locator("time")).to_be_visible()
 
 
-def test_start_over_asks_first_and_escape_cancels(fake_stack, fake_page, make_widget):
+def test_end_chat_asks_first_and_escape_cancels(fake_stack, fake_page, make_widget):
     widget = make_widget(fake_page).goto(fake_stack.web_url).open()
     widget.send("how many sessions are needed")
-    restart = fake_page.get_by_role("button", name="Start over")
-    restart.click()
-    expect(fake_page.get_by_role("button", name="Yes, start over")).to_be_focused()
+    end = fake_page.get_by_role("button", name="End chat")
+    end.click()
+    expect(fake_page.get_by_role("button", name="Yes, end chat")).to_be_focused()
     fake_page.keyboard.press("Escape")
-    expect(fake_page.get_by_role("button", name="Yes, start over")).to_be_hidden()
-    expect(restart).to_be_focused()
+    expect(fake_page.get_by_role("button", name="Yes, end chat")).to_be_hidden()
+    expect(end).to_be_focused()
     expect(widget.panel).to_be_visible()  # the first Escape only cancels the question
     expect(widget.user).to_have_count(1)
+
+
+def test_end_chat_erases_and_forgets_the_session(fake_stack, fake_page, make_widget):
+    widget = make_widget(fake_page).goto(fake_stack.web_url).open()
+    widget.send("how many sessions are needed")
+    old_sid = widget.session_id()
+    fake_page.get_by_role("button", name="End chat").click()
+    fake_page.get_by_role("button", name="Yes, end chat").click()
+    expect(widget.log).to_contain_text("erased")
+    expect(widget.log).to_contain_text("This chat has ended")
+    expect(widget.user).to_have_count(0)
+    stored = fake_page.evaluate("[sessionStorage.getItem('bgw.session'), sessionStorage.getItem('bgw.transcript'),"
+                                " localStorage.length]")
+    assert stored == [None, None, 0]
+    assert widget.session_id() is None
+    # a new message starts a new session
+    widget.send("how many sessions are needed")
+    assert widget.session_id() and widget.session_id() != old_sid
+
+
+def test_a_refused_session_starts_a_new_one(fake_stack, fake_page, make_widget):
+    """A stored session whose token the server does not accept is not resumed."""
+    widget = make_widget(fake_page).goto(fake_stack.web_url).open()
+    sid = widget.session_id()
+    fake_page.evaluate(
+        "sid => sessionStorage.setItem('bgw.session', JSON.stringify({id: sid, token: '0'.repeat(64), greeted: true}))",
+        sid,
+    )
+    fake_page.reload()
+    expect(widget.panel).to_be_visible()
+    expect(widget.log).to_contain_text("could not be continued")
+    widget.send("how many sessions are needed")
+    assert widget.session_id() != sid

@@ -96,6 +96,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+JWT_SECRET = secrets.token_hex(24)
+api_server_log: list = [None]
+
+
 @pytest.fixture(scope="module")
 def api_server(server: str, tmp_path_factory):
     """A second Rasa server with the HTTP API enabled behind a token."""
@@ -104,16 +108,18 @@ def api_server(server: str, tmp_path_factory):
         pytest.skip("MODEL is not set (run through make test-e2e)")
     token, port = secrets.token_hex(16), _free_port()
     run_dir = tmp_path_factory.mktemp("api")
+    # also a JWT secret (alg:none must get 401), and Rasa's DEBUG logging (no visitor text even there)
     env = {**os.environ, "RASA_ENABLE_API": "1", "RASA_AUTH_TOKEN": token, "RASA_PORT": str(port),
-           "RASA_HOST": "127.0.0.1", "TRACKER_DB": str(run_dir / "tracker.db"), "RUN_DIR": str(run_dir)}
+           "RASA_HOST": "127.0.0.1", "TRACKER_DB": str(run_dir / "tracker.db"), "RUN_DIR": str(run_dir),
+           "RASA_JWT_SECRET": JWT_SECRET, "LOG_LEVEL": "DEBUG"}
     from scripts import servers
 
     from unittest import mock
 
-    with mock.patch.dict(os.environ, {"RASA_ENABLE_API": "1", "RASA_AUTH_TOKEN": token}):
+    with mock.patch.dict(os.environ, {"RASA_ENABLE_API": "1", "RASA_AUTH_TOKEN": token, "RASA_JWT_SECRET": JWT_SECRET}):
         cmd = servers.rasa_command({**servers.settings(), "rasa_port": str(port), "rasa_host": "127.0.0.1",
                                     "model": model})
-    assert "--enable-api" in cmd and "--auth-token" in cmd
+    assert "--enable-api" in cmd and "--auth-token" in cmd and "--jwt-secret" in cmd
     env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{servers.settings()['action_port']}/webhook"
     log = open(run_dir / "rasa.log", "wb")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -125,6 +131,7 @@ def api_server(server: str, tmp_path_factory):
             break
         except Exception:
             time.sleep(0.3)
+    api_server_log[0] = run_dir / "rasa.log"
     yield base, token
     os.killpg(proc.pid, 15)
     proc.wait(timeout=20)
@@ -157,3 +164,63 @@ def test_api_cannot_be_enabled_without_a_secret() -> None:
             "servers.rasa_command(servers.settings())")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "RASA_AUTH_TOKEN" in (result.stderr + result.stdout)
+
+
+# ---- issue 12: the token in a header, unacceptable JWTs, no version, no text at DEBUG ----------
+import base64  # noqa: E402
+import uuid  # noqa: E402
+
+
+def _jwt(header: dict, payload: dict, signature: bytes = b"") -> str:
+    def part(value) -> str:
+        raw = value if isinstance(value, bytes) else json.dumps(value).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    return ".".join([part(header), part(payload), part(signature)])
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "Token"])
+def test_api_token_works_in_an_authorization_header(api_server, scheme: str) -> None:
+    base, token = api_server
+    status, body = post("/model/parse", {"text": "how many sessions"}, base=base,
+                        headers={"Authorization": f"{scheme} {token}"})
+    assert status == 200 and body["intent"]["name"] == "faq_sessions"
+    status, _ = post("/model/parse", {"text": "hi"}, base=base, headers={"Authorization": f"Bearer wrong{token}"})
+    assert status == 401
+
+
+@pytest.mark.parametrize("why, make", [
+    ("alg none", lambda: _jwt({"alg": "none", "typ": "JWT"}, {"user": {"username": "x", "role": "admin"}})),
+    ("alg None", lambda: _jwt({"alg": "None"}, {"user": {"role": "admin"}})),
+    ("wrong algorithm", lambda: _jwt({"alg": "RS256"}, {"user": {"role": "admin"}}, b"x" * 64)),
+    ("not a JWT", lambda: "not.a.jwt"),
+    ("garbage", lambda: "\u00ff" * 10),
+    ("bad signature", lambda: _jwt({"alg": "HS256"}, {"user": {"role": "admin"}}, b"x" * 32)),
+])
+def test_unacceptable_jwts_get_401_not_500(api_server, why: str, make) -> None:
+    base, _ = api_server
+    status, body = post("/model/parse", {"text": "hi"}, base=base, headers={"Authorization": "Bearer " + make()})
+    assert status == 401, (why, status, body)
+
+
+def test_the_rasa_version_is_not_shown(api_server, server: str) -> None:
+    base, token = api_server
+    for url in (server, base):
+        status, body = post("/", None, method="GET", base=url)
+        assert status == 200 and "3.6" not in str(body) and "rasa" not in str(body).lower()
+    status, body = post("/version", None, method="GET", base=base)
+    assert "3.6" not in str(body)
+
+
+def test_no_visitor_text_in_the_logs_even_at_debug(api_server) -> None:
+    base, _ = api_server
+    canary = "canary" + uuid.uuid4().hex[:12]
+    sender = "e2e-" + uuid.uuid4().hex
+    for text in (f"hello {canary}", f"/{canary}", f"what is neuropathy\nforged {canary}", "am I a candidate?",
+                 "yes", f"diabetic since 2019, my name is {canary}", f"{canary} " * 100):
+        status, _ = post("/webhooks/rest/webhook", {"sender": sender, "message": text}, base=base)
+        assert status == 200
+    time.sleep(1.0)
+    log = api_server_log[0].read_text(errors="replace")
+    assert "DEBUG" in log  # really at DEBUG
+    assert canary not in log

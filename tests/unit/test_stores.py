@@ -187,3 +187,120 @@ async def test_an_event_broker_gets_each_new_event_once(tmp_path) -> None:
     assert [e["event"] for e in published] == ["user", "action", "action"] * 3
     assert all(e["sender_id"] == sender for e in published)
     assert [e["text"] for e in published if e["event"] == "user"] == ["message 0", "message 1", "message 2"]
+
+
+# ---- issue 12: erasure that tells the truth, private files -----------------------------------
+import os  # noqa: E402
+import stat  # noqa: E402
+import uuid  # noqa: E402
+
+from stores.erasable import take_erase_result  # noqa: E402
+
+
+def _files_containing(folder, needle: bytes) -> list:
+    return [p.name for p in folder.iterdir() if p.is_file() and needle in p.read_bytes()]
+
+
+async def _conversation(store, sender: str, text: str) -> None:
+    tracker = DialogueStateTracker.from_events(sender, [ActionExecuted("action_listen"), UserUttered(text)],
+                                               slots=DOMAIN.slots)
+    await store.save(tracker)
+
+
+async def _request_erase(store, sender: str) -> None:
+    tracker = await store.retrieve(sender)
+    tracker.update(SlotSet("erase_conversation", True))
+    await store.save(tracker)
+
+
+async def test_erase_leaves_no_text_in_any_file_and_is_reported(tmp_path) -> None:
+    db = tmp_path / "var" / "t.db"
+    store = ErasableSQLTrackerStore(domain=DOMAIN, db=str(db))
+    canary = "canary" + uuid.uuid4().hex
+    await _conversation(store, "visitor-erase", f"my a1c is 9.9 {canary} " * 20)
+    await _conversation(store, "visitor-keep", "what is neuropathy")
+    assert _files_containing(db.parent, canary.encode())  # it is stored (WAL or database)
+    await _request_erase(store, "visitor-erase")
+    assert take_erase_result("visitor-erase") is True
+    assert take_erase_result("visitor-erase") is None  # read once
+    assert count(db, "visitor-erase") == 0 and count(db, "visitor-keep") > 0
+    # secure_delete overwrote the rows; the WAL was checkpointed and truncated
+    assert _files_containing(db.parent, canary.encode()) == []
+    wal = db.parent / "t.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
+async def test_erase_with_a_locked_database_reports_failure_and_keeps_the_state(tmp_path) -> None:
+    db = tmp_path / "t.db"
+    store = ErasableSQLTrackerStore(domain=DOMAIN, db=str(db))
+    await _conversation(store, "visitor-locked", "my a1c is 9.9")
+    before = count(db, "visitor-locked")
+    blocker = sqlite3.connect(db, timeout=0.1, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # another writer holds the lock
+    try:
+        started = time.monotonic()
+        await _request_erase(store, "visitor-locked")
+        assert time.monotonic() - started < 15
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert take_erase_result("visitor-locked") is False
+    assert count(db, "visitor-locked") == before  # nothing half-done, nothing claimed
+    tracker = await store.retrieve("visitor-locked")  # the stored state, without the erase request
+    assert tracker is not None and not tracker.get_slot("erase_conversation")
+
+
+async def test_erase_does_not_block_the_event_loop(tmp_path) -> None:
+    """A locked database must not stall other visitors: the erase runs in a worker thread."""
+    import asyncio
+
+    db = tmp_path / "t.db"
+    store = ErasableSQLTrackerStore(domain=DOMAIN, db=str(db))
+    await _conversation(store, "visitor-slow", "hello")
+    blocker = sqlite3.connect(db, timeout=0.1, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.05)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    try:
+        await _request_erase(store, "visitor-slow")
+    finally:
+        task.cancel()
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert ticks >= 10
+
+
+def test_database_and_folder_are_private(tmp_path) -> None:
+    db = tmp_path / "new" / "t.db"
+    ErasableSQLTrackerStore(domain=DOMAIN, db=str(db))
+    assert stat.S_IMODE(os.stat(db).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(db.parent).st_mode) == 0o700
+    loose = tmp_path / "loose.db"
+    loose.write_bytes(b"")
+    os.chmod(loose, 0o644)
+    ErasableSQLTrackerStore(domain=DOMAIN, db=str(loose))
+    assert stat.S_IMODE(os.stat(loose).st_mode) == 0o600
+
+
+def test_secure_delete_is_on(tmp_path) -> None:
+    store = ErasableSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "t.db"))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA secure_delete").fetchone()[0] == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_retention_leaves_no_text_in_the_files(tmp_path) -> None:
+    db = tmp_path / "t.db"
+    store = ErasableSQLTrackerStore(domain=DOMAIN, db=str(db))
+    canary = "canary" + uuid.uuid4().hex
+    await _conversation(store, "visitor-old", f"my a1c is 9.9 {canary}")
+    store.engine.dispose()
+    assert purge(str(db), days=30, now=time.time() + 40 * 86400) == 1
+    assert _files_containing(tmp_path, canary.encode()) == []

@@ -60,10 +60,8 @@
     key: /^[\w-]{1,32}$/.test(ds.storageKey || '') ? ds.storageKey : 'bgw',
     cssUrl: new URL('widget.css', base).href,
     ioUrl: new URL('vendor/socket.io.min.js', base).href,
-    greetPayload: '/greet',
-    humanPayload: '/ask_human',
-    sessionTtlMs: 24 * 3600 * 1000,
     replyTimeoutMs: 30000,
+    endTimeoutMs: 15000,
     maxStored: 200,
     maxLength: 2000
   };
@@ -93,7 +91,8 @@
       }
     };
   }
-  var local = makeStore('localStorage');
+  // Everything stays in this tab (sessionStorage): closing the tab ends the chat on this device,
+  // and the next person at a shared computer cannot resume it.
   var tabStore = makeStore('sessionStorage');
   var K_SESSION = cfg.key + '.session';
   var K_TRANSCRIPT = cfg.key + '.transcript';
@@ -103,29 +102,19 @@
     try { return JSON.parse(store.get(k) || 'null'); } catch (e) { return null; }
   }
 
-  function newSessionId() {
-    var bytes = new Uint8Array(16); // 128 bits
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) {
-      return ('0' + b.toString(16)).slice(-2);
-    }).join('');
-  }
-
+  // The server issues the session id with a token (HMAC) that every message must carry.
   function loadSession() {
-    var s = readJson(local, K_SESSION);
-    var fresh = !s || typeof s.id !== 'string' || !/^[0-9a-f]{32}$/.test(s.id) ||
-      typeof s.last !== 'number' || Date.now() - s.last > cfg.sessionTtlMs;
-    if (fresh) {
+    var s = readJson(tabStore, K_SESSION);
+    if (!s || typeof s.id !== 'string' || !/^[0-9a-f]{32}$/.test(s.id) ||
+        typeof s.token !== 'string' || !/^[0-9a-f]{64}$/.test(s.token)) {
       tabStore.remove(K_TRANSCRIPT);
-      s = { id: newSessionId(), greeted: false, last: Date.now() };
-      local.set(K_SESSION, JSON.stringify(s));
+      return { id: null, token: null, greeted: false };
     }
-    return s;
+    return { id: s.id, token: s.token, greeted: !!s.greeted };
   }
 
   function saveSession() {
-    session.last = Date.now();
-    local.set(K_SESSION, JSON.stringify(session));
+    if (session.id) tabStore.set(K_SESSION, JSON.stringify(session));
   }
 
   function loadTranscript() {
@@ -283,7 +272,7 @@
   var restartBtn = el('button', 'bgw-header-btn bgw-restart');
   restartBtn.type = 'button';
   restartBtn.appendChild(icon('restart'));
-  restartBtn.appendChild(el('span', 'bgw-header-btn-label', 'Start over'));
+  restartBtn.appendChild(el('span', 'bgw-header-btn-label', 'End chat'));
   header.appendChild(restartBtn);
 
   var closeBtn = el('button', 'bgw-header-btn bgw-close');
@@ -298,10 +287,10 @@
   confirmBar.setAttribute('aria-labelledby', uid + '-confirm-text');
   confirmBar.hidden = true;
   var confirmText = el('p', 'bgw-confirm-text',
-    'Start a new conversation? This clears this chat from this browser.');
+    'End this chat? It is erased from the assistant\u2019s records and from this browser.');
   confirmText.id = uid + '-confirm-text';
   confirmBar.appendChild(confirmText);
-  var confirmYes = el('button', 'bgw-btn bgw-btn--primary', 'Yes, start over');
+  var confirmYes = el('button', 'bgw-btn bgw-btn--primary', 'Yes, end chat');
   confirmYes.type = 'button';
   var confirmNo = el('button', 'bgw-btn', 'Cancel');
   confirmNo.type = 'button';
@@ -557,20 +546,47 @@
     });
   }
 
+  function requestSession(s) {
+    confirmed = false;
+    s.emit('session_request', session.id ? { session_id: session.id, token: session.token } : {});
+  }
+
   function bindSocket(s) {
     s.on('connect', function () {
       if (s !== socket) return;
       everConnected = true;
-      confirmed = false;
-      s.emit('session_request', { session_id: session.id });
+      requestSession(s);
     });
-    s.on('session_confirm', function (id) {
+    s.on('session_confirm', function (data) {
       if (s !== socket) return;
-      var confirmedId = (id && typeof id === 'object') ? id.session_id : id;
-      if (confirmedId !== session.id) return;
+      if (!data || typeof data !== 'object' || typeof data.session_id !== 'string' ||
+          !/^[0-9a-f]{32}$/.test(data.session_id) || typeof data.token !== 'string' ||
+          !/^[0-9a-f]{64}$/.test(data.token)) return;
+      var refused = session.id && data.session_id !== session.id;
+      session.id = data.session_id;
+      session.token = data.token;
+      if (refused) {
+        // the server did not accept the old session (e.g. it was restarted with a new secret)
+        session.greeted = false;
+        messages = [];
+        burstStart = null;
+        renderAll();
+        addMessage({ from: 'system', ts: Date.now(),
+          text: 'Your earlier chat could not be continued, so a new one was started.' });
+      } else if (messages.length) {
+        saveTranscript(); // now under the confirmed session id
+      }
+      saveSession();
       confirmed = true;
       setNotice('');
+      if (panel && !panel.hidden) greetIfNew();
       flush();
+    });
+    s.on('session_invalid', function () {
+      if (s !== socket) return;
+      session = { id: null, token: null, greeted: false };
+      tabStore.remove(K_SESSION);
+      requestSession(s);
     });
     s.on('bot_uttered', function (data) {
       if (s !== socket) return;
@@ -602,13 +618,17 @@
     flush();
   }
 
+  // Outbox entries: { message: text } typed or a button's payload; { control: name } for the
+  // widget's own controls (greet, ask_human, end_chat), which the server maps to fixed payloads.
   function flush() {
-    if (!socket || !confirmed) return;
+    if (!socket || !confirmed || !session.id) return;
     if (!outbox.length) return;
     while (outbox.length) {
       var next = outbox.shift();
-      socket.emit('user_uttered', { message: next, session_id: session.id });
-      if (next === cfg.greetPayload && !session.greeted) {
+      var packet = { session_id: session.id, token: session.token };
+      if (next.control) packet.control = next.control; else packet.message = next.message;
+      socket.emit('user_uttered', packet);
+      if (next.control === 'greet' && !session.greeted) {
         session.greeted = true; // only once it has really gone out
         saveSession();
       }
@@ -628,6 +648,10 @@
       msgText = u.href;
     }
     showTyping(false);
+    if (ending) {
+      finishEnding({ from: 'bot', text: msgText, ts: Date.now() });
+      return;
+    }
     addMessage({ from: 'bot', text: msgText, buttons: buttons, ts: Date.now() });
     saveSession();
     if (panel.hidden) {
@@ -650,12 +674,15 @@
     retireQuickReplies();
     addMessage({ from: 'user', text: String(display).slice(0, cfg.maxLength), ts: Date.now() });
     saveSession();
-    emitMessage(msg.slice(0, cfg.maxLength));
+    emitMessage({ message: msg.slice(0, cfg.maxLength) });
   }
 
   function greetIfNew() {
-    if (session.greeted || outbox.indexOf(cfg.greetPayload) !== -1) return;
-    emitMessage(cfg.greetPayload);
+    if (session.greeted || ended) return;
+    if (outbox.some(function (o) { return o.control === 'greet'; })) return;
+    // a message already waiting goes out first of all: no greeting in front of it
+    if (outbox.length) return;
+    emitMessage({ control: 'greet' });
   }
 
   // -------------------------------------------------------------- actions
@@ -697,9 +724,36 @@
     if (refocus) restartBtn.focus();
   }
 
-  function startOver() {
-    // Nothing is sent for the old conversation: a new random id simply starts a new one.
+  // "End chat": the server erases the conversation (the "forget me" path) and says whether it
+  // could; then the session and transcript are dropped from this tab. A message typed
+  // afterwards starts a new session.
+  var ending = false;
+  var ended = false;
+  var endTimer = null;
+
+  function endChat() {
     confirmBar.hidden = true;
+    retireQuickReplies();
+    if (!session.id) {
+      finishEnding(null);
+      return;
+    }
+    ending = true;
+    outbox = [];
+    emitMessage({ control: 'end_chat' });
+    clearTimeout(endTimer);
+    endTimer = setTimeout(function () {
+      if (!ending) return;
+      finishEnding({ from: 'system', ts: Date.now(),
+        text: 'We could not confirm that this chat was erased. Please try again later, or contact the clinic.' });
+    }, cfg.endTimeoutMs);
+    input.focus();
+  }
+
+  function finishEnding(reply) {
+    ending = false;
+    ended = true;
+    clearTimeout(endTimer);
     if (socket) {
       var old = socket;
       socket = null;
@@ -709,14 +763,20 @@
     outbox = [];
     showTyping(false);
     setNotice('');
-    local.remove(K_SESSION);
+    tabStore.remove(K_SESSION);
     tabStore.remove(K_TRANSCRIPT);
-    session = loadSession();
+    session = { id: null, token: null, greeted: true };
     messages = [];
     burstStart = null;
     renderAll();
-    connect();
-    greetIfNew();
+    // shown, not stored: nothing of the ended chat is kept in this browser
+    [reply, { from: 'system', ts: Date.now(), text: 'This chat has ended. Type a message to start a new one.' }]
+      .forEach(function (m) {
+        if (!m) return;
+        messages.push(m);
+        log.appendChild(renderMessage(m, messages.length - 1));
+      });
+    scrollToEnd();
     input.value = '';
     autoGrow();
     input.focus();
@@ -734,9 +794,12 @@
   closeBtn.addEventListener('click', closePanel);
   restartBtn.addEventListener('click', showConfirm);
   confirmNo.addEventListener('click', function () { hideConfirm(true); });
-  confirmYes.addEventListener('click', startOver);
+  confirmYes.addEventListener('click', endChat);
   contactBtn.addEventListener('click', function () {
-    sendUser('Contact the clinic', cfg.humanPayload);
+    retireQuickReplies();
+    addMessage({ from: 'user', text: 'Contact the clinic', ts: Date.now() });
+    saveSession();
+    emitMessage({ control: 'ask_human' });
   });
   // On small screens the panel covers the page, so it behaves as a modal dialog: Tab stays inside.
   var fullScreenQuery = window.matchMedia ? window.matchMedia('(max-width: 480px), (max-height: 540px)') : null;
