@@ -49,7 +49,7 @@ class Settings:
     retention_days: float = 30.0
     allowed_origins: tuple[str, ...] = ("http://localhost:8080", "http://127.0.0.1:8080")
     max_message_chars: int = 1000
-    action_timeout_seconds: float = 5.0
+    action_timeout_seconds: float = 10.0
     rasa_speedups: bool = True
     content_env: str = ""
     clinic_overrides: dict[str, str] = field(default_factory=dict)

@@ -10,7 +10,7 @@ running:
 - anything else gets a short apology with the clinic's phone number (and the
   check-in's 988 line when the guard was unsure).
 
-Action calls time out after ACTION_TIMEOUT_SECONDS (default 5) instead of
+Action calls time out after ACTION_TIMEOUT_SECONDS (default 10) instead of
 Rasa's 300 s, so a frozen action server costs a visitor seconds, not minutes.
 Logs name the failure, never the message text.
 """

@@ -13,7 +13,7 @@ from assistant.settings import Settings, get
 def test_defaults() -> None:
     s = Settings.from_env({})
     assert s == Settings()
-    assert s.max_message_chars == 1000 and s.action_timeout_seconds == 5.0 and s.rasa_speedups
+    assert s.max_message_chars == 1000 and s.action_timeout_seconds == 10.0 and s.rasa_speedups
 
 
 def test_values_from_the_environment() -> None:

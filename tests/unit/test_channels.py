@@ -94,4 +94,4 @@ def test_action_calls_time_out_after_a_few_seconds(monkeypatch) -> None:
     assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 3.0
     monkeypatch.setenv("ACTION_TIMEOUT_SECONDS", "nonsense")
     apply_action_timeout()
-    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 5.0
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 10.0
