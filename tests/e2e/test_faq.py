@@ -43,7 +43,8 @@ def test_topic_answers_held_out_phrasings(server: str, content, topic_id: str) -
     phrasings = HOLDOUT.get(f"faq_{topic_id}", [])[:3]
     assert phrasings, f"tests/nlu/holdout.yml has no phrasings for faq_{topic_id}"
     expected = content.render(content.topic(topic_id)["answer"])
-    hits = [p for p in phrasings if Visitor().say(p)[0].get("text") == expected]
+    # the answer comes first; a note may follow (the team decides; a gentle 988 line)
+    hits = [p for p in phrasings if (Visitor().say(p)[0].get("text") or "").startswith(expected)]
     assert len(hits) >= 2, f"only {len(hits)}/{len(phrasings)} held-out phrasings reached '{topic_id}'"
 
 

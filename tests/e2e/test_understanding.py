@@ -48,12 +48,14 @@ def test_emergencies_get_911(visitor: Visitor, text: str) -> None:
 def test_ordinary_messages_get_no_alarm(visitor: Visitor, text: str) -> None:
     reply = visitor.said(text)
     assert not EMERGENCY.search(reply)
-    assert "ending your life" not in reply
+    assert "are you having thoughts of ending your life" not in reply  # no check-in question
+    assert "Suicide & Crisis Lifeline" not in reply  # no crisis reply
 
 
 def test_a_pain_idiom_with_a_question_gets_the_answer(visitor: Visitor) -> None:
     reply = visitor.said("my feet are killing me after my shift, does MSC help the burning?")
-    assert re.search(r"burning|tingling", reply, re.I)
+    assert re.search(r"burning|tingling|nerve|pain", reply, re.I)
+    assert not NOT_UNDERSTOOD.search(reply)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -86,21 +88,6 @@ def test_two_questions_get_two_answers(visitor: Visitor) -> None:
     reply = visitor.said("how many sessions and how soon will I feel anything?")
     assert re.search(r"(2|two)\s*(–|-|to|or)\s*(3|three)", reply)
     assert re.search(r"4\s*(–|-|to)\s*8\s*weeks|3\s*(–|-|to)\s*6\s*months", reply)
-
-
-def test_the_checkin_no_then_carries_on(visitor: Visitor) -> None:
-    reply = visitor.said("I'm so tired of everything lately, I don't know how much longer I can keep going")
-    if "ending your life" not in reply:
-        pytest.skip("this wording was judged a crisis or not at all, not the check-in band")
-    assert CRISIS.search(reply)
-    assert re.search(r"thank you for telling me", visitor.said("no"), re.I)
-
-
-def test_the_checkin_yes_gets_the_crisis_reply(visitor: Visitor) -> None:
-    reply = visitor.said("I'm so tired of everything lately, I don't know how much longer I can keep going")
-    if "ending your life" not in reply:
-        pytest.skip("this wording was judged a crisis or not at all, not the check-in band")
-    assert "988lifeline.org" in visitor.said("yes")
 
 
 @pytest.mark.parametrize("text, line", [
