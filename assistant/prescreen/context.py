@@ -112,7 +112,13 @@ def analyse(text: str) -> tuple[Any, list[Mention], list[set]]:
         )
     free: list[set] = [set() for _ in sent_index]
     graph = doc._.context_graph
+    # "gluten free", "came back normal": words that look back only answer on their own ("Negative.")
+    short = sum(1 for t in doc if t.is_alpha) <= 2
     for modifier in getattr(graph, "modifiers", []) or []:
+        if modifier.direction == "BACKWARD" and not short:
+            continue
+        if modifier.category in ("CURRENT", "POSSESS") and modifier.direction == "FORWARD":
+            continue  # a dangling "on" / "I have" ("they're on fire") says nothing on its own
         if modifier.num_targets == 0 and modifier.direction not in ("PSEUDO", "TERMINATE"):
             start = modifier.modifier_span[0]
             free[sent_index.get(doc[start].sent.start, 0)].add(modifier.category)
@@ -130,10 +136,10 @@ def status(categories: Iterable[str], meaning: Mapping[str, Any], bare: str | No
         return None
     if "POSSIBLE_EXISTENCE" in cats:
         return "unsure"
+    if "NEGATED_EXISTENCE" in cats:
+        return "no"  # "never had one done": the "never" decides, not the "done"
     if "RESOLVED" in cats:
         return meaning.get("RESOLVED", "no")
-    if "NEGATED_EXISTENCE" in cats:
-        return "no"
     if cats & {"CURRENT", "AFFIRM"}:
         return "yes"
     if "NEED" in cats:

@@ -40,6 +40,7 @@ __all__ = [
     "SLOTS",
     "UNSURE",
     "Outcome",
+    "answer_lines",
     "condition_holds",
     "display_value",
     "effective_answers",
@@ -231,8 +232,27 @@ def _fmt_number(n: float) -> str:
     return f"{round(float(n), 1):g}"
 
 
-def display_value(slot: str, value: Any, spec: Mapping[str, Any]) -> str:
-    """Words for one answer: `value_labels`, else the matching button, else the number."""
+def display_value(slot: str, value: Any, spec: Mapping[str, Any], note: Mapping[str, Any] | None = None) -> str:
+    """Words for one answer, as the patient gave it.
+
+    `value_labels`, else the matching button, else the number with its unit; a range
+    stays a range ("9–10%"). `note` (from the reader, turn.py) says how it was said: a
+    hedge ({"hedge": "yes"}: "I think so") shows the summary's `hedge_labels` wording,
+    and {"approx": True} ("about 4 years") puts the summary's `about` word first.
+    """
+    summary = spec.get("summary") or {}
+    if note and "hedge" in note and value == UNSURE:
+        hedges = summary.get("hedge_labels") or {}
+        lean = str(note.get("hedge") or "")
+        if hedges.get(lean):
+            return str(hedges[lean])
+    text = _plain_value(slot, value, spec)
+    if note and note.get("approx") and summary.get("about") and interval(value) is not None:
+        text = f"{summary['about']} {text[:1].lower() + text[1:] if text[:1].isalpha() else text}"
+    return text
+
+
+def _plain_value(slot: str, value: Any, spec: Mapping[str, Any]) -> str:
     q = next((q for q in _questions(spec) if q["slot"] == slot), {})
     labels = q.get("value_labels") or {}
     if isinstance(value, str) and value in labels:
@@ -261,15 +281,25 @@ def display_value(slot: str, value: Any, spec: Mapping[str, Any]) -> str:
     return f"{_fmt_number(lo)}–{with_unit(hi)}"
 
 
-def summary_lines(answers: Mapping[str, Any], spec: Mapping[str, Any]) -> list[str]:
-    """ "Label: answer" lines, in question order, for the visitor's own copy.
-
-    Only questions with a `summary_label` are listed (the consent is not).
-    """
+def answer_lines(
+    answers: Mapping[str, Any], spec: Mapping[str, Any], notes: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[tuple[str, str, str]]:
+    """(slot, label, answer in words) for every answered question with a `summary_label`, in order."""
     eff = effective_answers(answers, spec)
-    lines = []
+    out = []
     for q in _questions(spec):
         slot, label = q["slot"], q.get("summary_label")
         if label and eff.get(slot) is not None:
-            lines.append(f"{label}: {display_value(slot, eff[slot], spec)}")
-    return lines
+            out.append((slot, str(label), display_value(slot, eff[slot], spec, (notes or {}).get(slot))))
+    return out
+
+
+def summary_lines(
+    answers: Mapping[str, Any], spec: Mapping[str, Any], notes: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[str]:
+    """ "Label: answer" lines, in question order, for the visitor's own copy.
+
+    Only questions with a `summary_label` are listed (the consent is not). `notes`:
+    slot -> how the answer was said (see `display_value`).
+    """
+    return [f"{label}: {words}" for _slot, label, words in answer_lines(answers, spec, notes)]

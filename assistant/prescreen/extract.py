@@ -32,7 +32,7 @@ from assistant.prescreen.facts import extract_facts
 from assistant.prescreen.parsers import PARSERS
 from assistant.prescreen.text import looks_like_question, normalize
 
-__all__ = ["Answer", "extract_facts", "get_nlp", "parse_answer"]
+__all__ = ["Answer", "button_value", "extract_facts", "get_nlp", "parse_answer"]
 
 
 def parse_answer(
@@ -58,7 +58,7 @@ def parse_answer(
     raw = str(text or "").strip()
     if not re.search(r"[A-Za-z0-9]", raw):
         return Answer("none", None, "empty")
-    button = _button_value(slot, raw, spec)
+    button = button_value(slot, raw, spec)
     if button is not None:
         return ok(button)
     norm = normalize(raw)
@@ -68,7 +68,7 @@ def parse_answer(
     return answer
 
 
-def _button_value(slot: str, text: str, spec: Mapping[str, Any] | None) -> Any:
+def button_value(slot: str, text: str, spec: Mapping[str, Any] | None) -> Any:
     """The value of the button of `slot`'s question whose title is `text` (case and spaces aside)."""
     if not spec:
         return None

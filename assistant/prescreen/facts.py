@@ -25,6 +25,9 @@ __all__ = ["extract_facts"]
 # The "right now" questions, each read from its own label ("I had cancer" alone sets nothing:
 # the question is still asked).
 _STRICT_STATUS = {"ps_chemo_active": "CHEMO", "ps_cancer": "CANCER", "ps_infection": "INFECTION"}
+_NOW_WORDS = {"RESOLVED", "NEGATED_EXISTENCE"}
+_SQUEEZE = re.compile(r"\b(pinch\w*|squeez\w*|compress\w*|trapped|tunnel|stenosis|disc|disk|release)\b", re.I)
+_REMISSION = re.compile(r"\b(?<!not )(?<!not in )(?:in remission|in full remission|no evidence of disease|ned)\b", re.I)
 _CAUSE_BEFORE = re.compile(r"^\s*(?:-\s*)?(?:induced|related|caused|associated)?\s*$")
 _CAUSE_AFTER_LINK = re.compile(
     r"\b(from|by|due to|because of|caused by|related to|after|result of|secondary to|brought on by|with)\b"
@@ -53,7 +56,7 @@ def extract_facts(text: str | None, today: date | None = None) -> dict[str, Any]
     words = lexicon.get()
     yes_no = words.yes_no
     norm = normalize(raw)
-    doc, mentions, _free = analyse(norm)
+    doc, mentions, free = analyse(norm)
     facts: dict[str, Any] = {}
 
     def put(slot: str, values: list[str | None]) -> None:
@@ -70,12 +73,24 @@ def extract_facts(text: str | None, today: date | None = None) -> dict[str, Any]
             if m.label != label:
                 continue
             cats = set(m.categories)
+            alone = sum(1 for n in usable if n.label == label and n.sent == m.sent) == 1
+            if alone and not cats - {"HISTORICAL"} and m.sent < len(free):
+                # "I had lymphoma but I'm in remission now": the words saying it is over, in the
+                # same sentence, say what it is now
+                cats |= free[m.sent] & _NOW_WORDS
             if slot == "ps_cancer" and cats <= {"HISTORICAL"}:
                 continue  # "I had cancer": still ask whether it is active now
             if slot == "ps_chemo_active" and cats == {"HISTORICAL"} and not _far_past(doc, m):
                 continue  # "I had chemo": could be mid-course; ask
             values.append(status(cats, cfg, None))
         put(slot, values)
+
+    if (
+        "ps_cancer" not in facts
+        and _REMISSION.search(norm)
+        and not any(m.label in ("CANCER", "DIABETES") for m in mentions)
+    ):
+        facts["ps_cancer"] = "no"  # "finished in 2023 and I'm in remission": the cancer is over
 
     diabetes = [
         ("no" if m.label == "PREDIABETES" else status(m.categories, yes_no["ps_diabetes"], "yes"))
@@ -98,6 +113,20 @@ def extract_facts(text: str | None, today: date | None = None) -> dict[str, Any]
     plan = [status(m.categories, yes_no["ps_a1c_plan"], "yes") for m in usable if m.text in words.diabetes_care_phrases]
     put("ps_a1c_plan", plan)
 
+    # "my surgeon says I need carpal tunnel release": a pinched nerve that needs surgery, said
+    # plainly; a surgery in the past ("had carpal tunnel surgery in 2019") says nothing about now
+    squeeze = [m for m in usable if m.label in ("COMPRESSIVE", "SURGERY")]
+    if any(m.label == "COMPRESSIVE" for m in squeeze) or (
+        any(m.label == "SURGERY" for m in squeeze) and _SQUEEZE.search(norm)
+    ):
+        needs = [
+            m
+            for m in squeeze
+            if m.categories & {"NEED", "FUTURE"} and not m.categories & {"HISTORICAL", "NEGATED_EXISTENCE", "RESOLVED"}
+        ]
+        if needs:
+            facts["ps_compressive"] = "yes"
+
     kind = _stated_type(doc, mentions)
     if kind:
         facts["ps_type"] = kind
@@ -108,7 +137,8 @@ def extract_facts(text: str | None, today: date | None = None) -> dict[str, Any]
     if a1c is not None:
         facts["ps_a1c"] = a1c  # an A1c alone does not say the visitor has diabetes
 
-    duration = _stated_duration(norm, today)
+    spans = [(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]), m.label) for m in mentions]
+    duration = _stated_duration(norm, today, spans)
     if duration is not None:
         facts["ps_duration"] = duration
     return facts
@@ -132,6 +162,8 @@ def _stated_type(doc: Any, mentions: list[Mention]) -> str | None:
         if m.label in words.self_naming_labels or m.text in words.self_naming_phrases:
             if m.label == "IDIOPATHIC" and not _NEURO_WORDS.search(doc[m.start].sent.text):
                 continue  # "unknown" alone is not a neuropathy cause
+            if m.label == "COMPRESSIVE" and m.categories & {"HISTORICAL", "RESOLVED"}:
+                continue  # "I had carpal tunnel surgery in 2019" is not the cause now
             return kind
         for n in mentions:
             if n.label != "NEURO" or n.sent != m.sent or n.categories & (IGNORED | {"NEGATED_EXISTENCE"}):
@@ -165,24 +197,62 @@ _ONSET_WORDS = re.compile(
     r"noticed|appeared)\b",
     re.I,
 )
+# A part that says how long and nothing else ("about 5 years now", "it's been 4 years"), or
+# says when "it" began ("it started 2 years ago"): in a pre-screen reply, that is the neuropathy.
+_PURE_DURATION = re.compile(
+    r"^(?:(?:about|around|roughly|approximately|approx|almost|nearly|over|like|maybe|probably|for|it'?s|it is|its|"
+    r"more like|closer to|actually|oh|and|"
+    r"it'?s been|it has been|been|that'?s|so|now|just|only|i think)\s+)*"
+    r"(?:\d+(?:\.\d+)?\+?|a few|a couple of|a couple|several|many)\s*(?:years?|yrs?|months?|mos?|decades?)"
+    r"(?:\s+(?:now|ago|or so|ish|already|so far|give or take))*\W*$",
+    re.I,
+)
+_IT_STARTED = re.compile(
+    r"^\W*(?:well\W+)?(?:it|this|they|the symptoms|symptoms|mine)\s+(?:all\s+)?(?:started|began|came on|kicked in|"
+    r"showed up)\b|^\W*(?:i'?ve had (?:it|this|them)|i have had (?:it|this|them))\b",
+    re.I,
+)
+_CLAUSE_CUT = re.compile(r",|;|\band\b|\bbut\b", re.I)
 
 
-def _stated_duration(norm: str, today: date) -> Any:
-    """How long the neuropathy has lasted, when a clause about it says so."""
-    for sentence in re.split(r"(?<=[.!?])\s+", norm):
-        clauses = re.split(r",|;|\band\b|\bbut\b", sentence, flags=re.I)
-        for clause in clauses:
-            if not _NEURO_WORDS.search(clause) or re.search(r"\b(if|would|could i|can i)\b", clause, re.I):
-                continue
+def _clauses(norm: str) -> list[tuple[int, int]]:
+    out = []
+    for sentence in re.finditer(r"[^.!?]+[.!?]*", norm):
+        at = sentence.start()
+        for cut in _CLAUSE_CUT.finditer(sentence.group(0)):
+            out.append((at, sentence.start() + cut.start()))
+            at = sentence.start() + cut.end()
+        out.append((at, sentence.end()))
+    return [(a, b) for a, b in out if norm[a:b].strip()]
+
+
+def _stated_duration(norm: str, today: date, spans: list[tuple[int, int, str]] | None = None) -> Any:
+    """How long the neuropathy has lasted, when a clause about it says so.
+
+    A clause about the neuropathy ("tingling for 3 years", "neuropathy since 2019"), or a
+    clause with no other subject that only says how long or when it started ("about 5
+    years now", "it started 4 years ago"). A time beside something else ("diabetic for 20
+    years", "EMG in 2021", "sober 4 years", "every 3 months") is not the neuropathy's.
+    """
+    for a, b in _clauses(norm):
+        clause = norm[a:b]
+        if re.search(r"\b(if|would|could i|can i)\b", clause, re.I):
+            continue
+        labels = {label for s, e, label in spans or [] if s < b and e > a}
+        if _NEURO_WORDS.search(clause):
             if not re.search(r"\b(for|since)\b", clause, re.I) and not (
                 re.search(r"\bago\b", clause, re.I) and _ONSET_WORDS.search(clause)
             ):
                 continue  # "my EMG showed it last year" dates the test, not the neuropathy
-            t = numberize(clause)
-            found = find_duration(t, today, bare_number=False)
-            if found is None:
-                m = re.search(rf"\bfor\s+(?:about|around|almost|nearly|over|like)?\s*{NUM}\s*$", t.rstrip(" .!"))
-                found = ok(duration_value(float(m.group(1)))) if m else None
-            if found is not None and found.status == "ok" and not (isinstance(found.value, float) and found.value > 90):
-                return found.value
+        elif labels - {"NEURO"} or not (_PURE_DURATION.match(clause.strip()) or _IT_STARTED.search(clause)):
+            continue
+        t = numberize(clause)
+        found = find_duration(t, today, bare_number=False)
+        if found is None:
+            m = re.search(
+                rf"\b(?:for|it'?s|it is|been)\s+(?:about|around|almost|nearly|over|like)?\s*{NUM}\s*$", t.rstrip(" .!")
+            )
+            found = ok(duration_value(float(m.group(1)))) if m else None
+        if found is not None and found.status == "ok" and not (isinstance(found.value, float) and found.value > 90):
+            return found.value
     return None

@@ -16,7 +16,17 @@ from typing import Any
 from assistant.prescreen import lexicon
 from assistant.prescreen.answer import Answer, invalid, ok
 
-__all__ = ["A1C_HIGH", "A1C_LOW", "NUM", "UNIT_RE", "duration_value", "find_a1c_number", "find_duration"]
+__all__ = [
+    "A1C_HIGH",
+    "A1C_LOW",
+    "NUM",
+    "UNIT_RE",
+    "duration_value",
+    "find_a1c_number",
+    "find_duration",
+    "is_range",
+    "range_value",
+]
 
 UNIT_RE = r"(years?|yrs?|y|months?|mos?|weeks?|wks?|days?|decades?)"
 NUM = r"(\d+(?:\.\d+)?)"
@@ -43,20 +53,83 @@ def duration_value(years: float) -> Any:
     return round(years, 2)
 
 
+# Not how long: how often ("every 3 months", "3 times a day"), and ages ("I'm 67 years old").
+_FREQUENCY = re.compile(
+    r"\bevery\s+(?:other\s+|single\s+)?(?:\d+(?:\.\d+)?\s+|few\s+|couple\s+(?:of\s+)?)?"
+    r"(?:days?|weeks?|months?|years?|nights?|mornings?|evenings?|hours?|minutes?)\b"
+    r"|\b(?:\d+|once|twice)\s*(?:x|times)?\s*(?:a|1|per|each|every)\s+(?:day|week|month|year|night)\b"
+    r"|\b(?:quarterly|monthly|weekly|daily|yearly|annually|nightly|hourly)\b|\b\d+\s*(?:x|times)\b"
+    r"|\bfor\s+(?:\d+\s+)?(?:hours?|minutes?)\b"
+)
+_AGE = re.compile(
+    r"\b(?:i'?m|i am|age|aged|turned|turning)\s+\d+(?:\s*(?:years?|yrs?|y)\s*old)?\b"
+    r"|\b\d+\s*(?:years?|yrs?|y)\s*old\b|\b\d+\s*(?:yo|y/o)\b"
+)
+_AGE_SINCE = re.compile(r"\bsince\s+(?:i\s+was|i\s+turned|age|the age of)\s+(\d+)\b")
+_AGE_NOW = re.compile(r"\b(?:i'?m|i am|now)\s+(\d+)\b")
+_RANGE_UNIT = re.compile(rf"(?:between\s+{NUM}\s*(?:-|to|and)\s*{NUM}|{NUM}\s*(?:-|to|or)\s*{NUM})\s*\+?\s*{UNIT_RE}\b")
+_RANGE_UNIT_FIRST = re.compile(rf"{NUM}\s*{UNIT_RE}\s*(?:-|to|or)\s*{NUM}(?:\s*{UNIT_RE})?\b")
+_RANGE_YEARS = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|to|or|and)\s*((?:19|20)\d\d)\b")
+_RANGE_BARE = re.compile(
+    rf"^(?:about|around|roughly|like|maybe|approx\w*|~|somewhere|between|probably)?\s*{NUM}\s*(?:-|to|or|and)\s*"
+    rf"{NUM}\s*\+?\s*[.!]?$"
+)
+
+
+def _fmt(years: float) -> str:
+    return f"{round(years, 2):g}"
+
+
+def range_value(low: float, high: float) -> Any:
+    """A duration said as a range, in years: "2-3" (kept as said, never averaged).
+
+    Both ends under a year is "lt1"; exactly 1 to 7 is the "1 to 7 years" button (1to7)."""
+    low, high = min(low, high), max(low, high)
+    if high < 1:
+        return "lt1"
+    if low == high:
+        return duration_value(low)
+    if (low, high) == (1.0, 7.0):
+        return "1to7"
+    return f"{_fmt(low)}-{_fmt(high)}"
+
+
+def is_range(value: Any) -> bool:
+    """A value written as "a-b" (a typed range)."""
+    return isinstance(value, str) and bool(re.fullmatch(r"\d+(?:\.\d+)?-\d+(?:\.\d+)?", value))
+
+
 def find_duration(t: str, today: date, bare_number: bool) -> Answer | None:
     """Duration in numberized text `t`, or None when none is stated."""
     words = lexicon.get()
     month_of, season_of = words.months, words.seasons
-    # "1-7 years", "between 2 and 3 years", "5 to 6 years"
-    m = re.search(rf"(?:between\s+)?{NUM}\s*(?:-|to|or)\s*{NUM}\s*\+?\s*{UNIT_RE}\b", t) or re.search(
-        rf"between\s+{NUM}\s*and\s*{NUM}\s*{UNIT_RE}\b", t
-    )
+    # "since I was 50, I'm 58 now": the difference of two ages
+    since_age, now_age = _AGE_SINCE.search(t), None
+    if since_age:
+        now_age = next((m for m in _AGE_NOW.finditer(t) if m.start() > since_age.end()), None)
+        if now_age and 0 <= int(now_age.group(1)) - int(since_age.group(1)) <= 90:
+            return ok(duration_value(float(int(now_age.group(1)) - int(since_age.group(1)))))
+    t = _FREQUENCY.sub(" ", t)
+    t = _AGE.sub(" ", t)
+    # ranges, kept as said: "2 or 3 years", "between 3 and 4 years", "a year or two", "2018 or 2019"
+    m = _RANGE_YEARS.search(t)
     if m:
-        a, b = float(m.group(1)), float(m.group(2))
-        f = _unit_factor(m.group(3))
-        if (a * f, b * f) == (1.0, 7.0):
-            return ok("1to7")
-        return ok(duration_value((a + b) / 2 * f))
+        a, b = int(m.group(1)), int(m.group(2))
+        if max(a, b) <= today.year and a != b:
+            return ok(range_value(float(today.year - a), float(today.year - b)))
+    m = _RANGE_UNIT.search(t)
+    if m:
+        low, high = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        f = _unit_factor(m.group(5))
+        return ok(range_value(float(low) * f, float(high) * f))
+    m = _RANGE_UNIT_FIRST.search(t)
+    if m:
+        f = _unit_factor(m.group(2))
+        return ok(range_value(float(m.group(1)) * f, float(m.group(3)) * _unit_factor(m.group(4) or m.group(2))))
+    if bare_number:
+        m = _RANGE_BARE.match(t.strip())
+        if m:
+            return ok(range_value(float(m.group(1)), float(m.group(2))))
     m = re.search(
         rf"\b(more than|over|longer than|at least|upwards of|past|beyond|greater than)\s+{NUM}"
         rf"\s*\+?\s*{UNIT_RE}",
@@ -71,7 +144,7 @@ def find_duration(t: str, today: date, bare_number: bool) -> Answer | None:
         return ok("lt1" if years <= 1 else duration_value(years))
     if re.search(r"\b(less than|under|not even|within)\s+(?:a|1)\s+year\b", t):
         return ok("lt1")
-    if re.search(r"-\s*\d", t) and not re.search(r"\d\s*-\s*\d", t):
+    if re.search(r"(?<![\w\d])-\s*\d", t) and not re.search(r"\d\s*-\s*\d", t):
         return invalid("negative")
     # "3 years and 6 months", "18 months", "6 months ago"
     parts = re.findall(rf"{NUM}\s*\+?\s*{UNIT_RE}\b", t)
@@ -131,17 +204,27 @@ def find_duration(t: str, today: date, bare_number: bool) -> Answer | None:
         return invalid("vague")
     if bare_number:
         m = re.fullmatch(
-            r"(?:about|around|roughly|approximately|approx|maybe|~|almost|nearly|like|for)?\s*"
-            rf"{NUM}\s*\+?\s*[.!]?",
-            t,
+            r"(?:about|around|roughly|approximately|approx|maybe|~|almost|nearly|like|for|it'?s|it is)?\s*"
+            rf"{NUM}\s*\+?\s*(?:now|or so|ish)?\s*[.!]?",
+            t.strip(),
         )
         if m:
             return ok(duration_value(float(m.group(1))))
     return None
 
 
+_NOT_A1C_UNIT = re.compile(
+    r"\s*(?:years?|months?|weeks?|days?|ago|mg|units?|times|x|pounds?|lbs?|kgs?|kilos?|am|pm|hours?|minutes?|"
+    r"mmol|mg/dl|points?|o'?clock|yrs?|cups?|steps|miles?)\b"
+)
+_RECENT = re.compile(
+    r"\b(?:last (?:one|time|month|week|check|test|visit|result)|latest|most recent|newest|recent|now|currently|"
+    r"this (?:month|week|time)|came back|these days|today)\b"
+)
+
+
 def find_a1c_number(t: str) -> tuple[str, Any] | None:
-    """(kind, value) from numberized text; kind is ok | negative | out_of_range | bound."""
+    """(kind, value) from numberized text; kind is ok | negative | out_of_range | bound | range."""
     t = re.sub(r"\btype\s*[12]\b|\bt[12]d?m?\b", " ", t)
     m = re.search(r"\b(not over|not above|no more than|no higher than|at most)\s*" + NUM, t)
     if m:
@@ -160,31 +243,40 @@ def find_a1c_number(t: str) -> tuple[str, Any] | None:
     m = re.search(NUM + r"\s*%?\s*or\s*(more|higher|above|over)\b", t)
     if m:
         return ("bound", f"gte{float(m.group(1)):g}")
+    # "in the 7s": from 7 up to 8
+    m = re.search(r"\b(?:in )?the (\d+)'?s\b", t)
+    if m and A1C_LOW <= float(m.group(1)) < A1C_HIGH:
+        return ("range", f"{float(m.group(1)):g}-{float(m.group(1)) + 1:g}")
     numbers = []
     for mm in re.finditer(r"(?<![\w.])(-\s?)?(\d+(?:\.\d+)?)(\s*%)?", t):
         value, after = float(mm.group(2)), t[mm.end() :]
-        if mm.group(3) is None and (
-            ("." not in mm.group(2) and 1900 <= value <= 2100)
-            or re.match(r"\s*(years?|months?|weeks?|days?|ago|mg|units?|times|x)\b", after)
-        ):
-            continue  # a year, a duration or a dose is not the result
-        numbers.append((bool(mm.group(1)), value, mm.start(), bool(mm.group(3))))
+        if mm.group(3) is None and (("." not in mm.group(2) and 1900 <= value <= 2100) or _NOT_A1C_UNIT.match(after)):
+            continue  # a year, a duration, a dose or a weight is not the result
+        numbers.append((bool(mm.group(1)), value, mm.start(), bool(mm.group(3)), mm.end()))
     if not numbers:
         return None
-    range_m = re.search(r"(?<![\w.])" + NUM + r"\s*%?\s*(?:-|to)\s*" + NUM, t) or re.search(
+    # a range, kept as said: "7-8%", "between 7 and 8", "around 9 or 10", "6.5 to 7"
+    range_m = re.search(r"(?<![\w.])" + NUM + r"\s*%?\s*(?:-|to|or)\s*" + NUM, t) or re.search(
         r"between\s+" + NUM + r"\s*%?\s*and\s+" + NUM, t
     )
     if range_m and len(numbers) == 2 and not numbers[1][0]:
-        a, b = float(range_m.group(1)), float(range_m.group(2))
-        return _check_a1c((a + b) / 2)
-    # prefer a plausible result; with several, the one with "%" or right after "a1c"
+        a, b = sorted((float(range_m.group(1)), float(range_m.group(2))))
+        if not (a >= A1C_LOW and b <= A1C_HIGH):
+            return ("out_of_range", None)
+        return ("range", f"{a:g}-{b:g}") if a != b else _check_a1c(a)
+    # prefer a plausible result; with several, the latest one ("12 in january but 8.4 last month"),
+    # else the one with "%" or right after "a1c", else the first
     plausible = [n for n in numbers if not n[0] and A1C_LOW <= n[1] <= A1C_HIGH] or numbers
-    with_pct = [n for n in plausible if n[3]]
-    pick = with_pct[0] if with_pct else plausible[0]
-    a1c_at = t.find("a1c")
-    if not with_pct and a1c_at >= 0:
-        later = [n for n in plausible if n[2] > a1c_at]
-        pick = later[0] if later else pick
+    pick = plausible[0]
+    if len(plausible) > 1:
+        recent = [r.start() for r in _RECENT.finditer(t)]
+        with_pct = [n for n in plausible if n[3]]
+        a1c_at = t.find("a1c")
+        later = [n for n in plausible if a1c_at >= 0 and n[2] > a1c_at]
+        if recent:
+            pick = min(plausible, key=lambda n: min(abs(r - n[4]) for r in recent))
+        else:
+            pick = (with_pct or later or plausible)[0]
     if pick[0]:
         return ("negative", None)
     return _check_a1c(pick[1])

@@ -27,14 +27,17 @@ _DOCTORS_DONT_KNOW = re.compile(
     r"\b(doctors?|drs?|they|neurologists?|specialists?|nobody|no one|no-one|physicians?)\b[^.?!]{0,25}?"
     r"\b(don'?t|do not|doesn'?t|does not|didn'?t|did not|couldn'?t|could not|can'?t|cannot|never|haven'?t|"
     r"have not|hasn'?t|has not|aren'?t|"
-    r"are not|weren'?t|were not)\b[^.?!]{0,20}?\b(know|find|found|figure[sd]?|sure|determine[sd]?|explain)",
+    r"are not|weren'?t|were not)\b[^.?!]{0,20}?\b(know|find|found|figure[sd]?|sure|determine[sd]?|explain)"
+    r"|\b(?:doctors?|drs?|they|neurologists?)\b[^.?!]{0,60}?\b(?:couldn'?t|could not|can'?t|cannot|never|didn'?t|"
+    r"did not)\s+(?:find|found|figure)\b[^.?!]{0,15}\b(?:reason|cause|why|anything)\b",
     re.I,
 )
 
 _CONSENT_YES = re.compile(
     r"\b(yes|yeah|yep|yup|yea|sure|ok|okay|alright|all right|go ahead|go for it|let'?s (go|start|begin|do)|"
     r"start|begin|of course|absolutely|definitely|sounds good|why not|i agree|agree|ready|proceed|continue|"
-    r"i consent|happy to|fine by me|don'?t mind|do not mind|no problem|not a problem)\b"
+    r"i consent|happy to|fine by me|don'?t mind|do not mind|no problem|not a problem|uh[ -]?huh|ask away|"
+    r"y+e+[sa]+h*|ye+p+|ya+|okk+|k+|alrighty?|yup+|sure thing|let'?s do (it|this)|shoot|fire away|go on)\b"
     r"|^\s*(y|ya|k|fine|please|go|good|great|i do|do it)\s*[.!]*\s*$",
     re.I,
 )
@@ -71,16 +74,32 @@ _EXTRA_NO = {
     "ps_diagnosis": re.compile(
         r"\b(based on|from|just|only)\s+(my\s+|the\s+)?(symptoms|an? (physical )?exam|"
         r"exam)\b|\bno (nerve )?tests?\b|\bwithout (a |any )?(nerve )?tests?\b|"
+        r"\b(?:went|go|going|goes|based it|judged)\s+(?:by|on|off)\s+(?:my\s+|the\s+)?"
+        r"(?:symptoms|an? exam|how i feel)\b|"
         r"\b(just|only)\b[^.?!]{0,20}\b(gp|pcp|family doctor|doctor|physician)\b",
         re.I,
     ),
 }
+_LEAD_WORD = re.compile(
+    r"^\W*(?:(?P<yes>yes|yeah|yep|yup|yea|ya|y+e+s+|sure|correct|uh huh|definitely|absolutely|affirmative)"
+    r"|(?P<no>no|nope|nah|naw|negative|never))\b(?!\s+(?:idea|clue|wait|way|sure|doubt))",
+    re.I,
+)
 _SHORT_YES = re.compile(r"^\W*(yes\W*)?(i|we) (do|am|have|did|does)( (so|indeed|yes))?\W*$", re.I)
 _SHORT_NO = re.compile(r"^\W*(no\W*)?(i|we) (do not|am not|have not|did not|don'?t|haven'?t|didn'?t|'?m not)\W*$", re.I)
 
 
-def parse_yes_no(slot: str, raw: str, norm: str) -> Answer:
-    """A yes / no / not sure question: the mentions of its labels, read in context."""
+_FREE_NO_NOW = re.compile(
+    r"\b(?:but )?not (?:right )?now\b|\bnot (?:currently|at the moment|anymore|these days)\b", re.I
+)
+
+
+def parse_yes_no(slot: str, raw: str, norm: str, ignore: frozenset[str] = frozenset()) -> Answer:
+    """A yes / no / not sure question: the mentions of its labels, read in context.
+
+    `ignore`: ConText categories to leave out (POSSIBLE_EXISTENCE: what a hedged
+    reply leans to, shown in the summary beside "not sure").
+    """
     cfg = lexicon.get().yes_no[slot]
     if _SHORT_NO.match(norm) or (slot in _EXTRA_NO and _EXTRA_NO[slot].search(norm)):
         return ok("no")
@@ -91,25 +110,37 @@ def parse_yes_no(slot: str, raw: str, norm: str) -> Answer:
     # a bare mention in a question ("what counts as an infection?") says nothing
     bare = None if asking else "yes"
     own = [m for m in mentions if m.label in cfg["labels"]]
-    values = []
+    values, explicit = [], []
     family_only = bool(own)
     for m in own:
         if m.categories & IGNORED:
             continue
         family_only = False
-        value = status(m.categories, cfg, bare)
+        cats = set(m.categories) - ignore
+        value = status(cats, cfg, bare)
         if m.label == "PREDIABETES" and value == "yes":
             value = "no"
         values.append(value)
+        if cats:
+            explicit.append(value)
+    free_cats = (set().union(*free) - IGNORED - ignore) if free else set()
+    free_value = status(free_cats, cfg, None)
     value = combine(values)
+    if value is not None and not explicit and free_value is not None and free_value != value:
+        # "I get UTIs a lot but not right now": the words about now outweigh a bare mention
+        value = free_value if _FREE_NO_NOW.search(norm) or free_value == "unsure" else value
     if value is None and asking:
         return Answer("none", None, "question")
     if value is None:
-        value = status(set().union(*free) - IGNORED if free else set(), cfg, None)
-    if value is None and hedged(doc, mentions):
+        value = free_value
+    if value is None and "POSSIBLE_EXISTENCE" not in ignore and hedged(doc, mentions):
         value = "unsure"
     if value is None and UNSURE_RE.search(norm):
         value = "unsure"
+    if value is None and not family_only:
+        # "no, my doctor just went by my symptoms": the first word answers
+        lead = _LEAD_WORD.match(norm)
+        value = ("no" if lead.group("no") else "yes") if lead else None
     if value is not None:
         return ok(value)
     return invalid("other_person" if family_only else "unclear")
@@ -166,7 +197,7 @@ def parse_a1c(raw: str, norm: str, today: date) -> Answer:
     found = find_a1c_number(t)
     if found is not None:
         kind, value = found
-        return ok(value) if kind in ("ok", "bound") else invalid(kind)
+        return ok(value) if kind in ("ok", "bound", "range") else invalid(kind)
     if UNSURE_RE.search(t) or re.search(r"\b(maybe|not sure|no idea)\b", t):
         return ok("unsure")
     return invalid("no_number")

@@ -30,8 +30,10 @@ TOP_KEYS = (
     "cancelled",
     "restarted",
     "mentioned",
+    "replies",
+    "confirm",
 )
-TOP_REQUIRED = ("questions", "criteria", "outcomes", "handoff", "declined", "cancelled")
+TOP_REQUIRED = ("questions", "criteria", "outcomes", "handoff", "declined", "cancelled", "replies", "confirm")
 TEXT_RECORDS = ("declined", "cancelled", "restarted")  # {text: ...}
 QUESTION_KEYS = (
     "slot",
@@ -45,8 +47,10 @@ QUESTION_KEYS = (
     "value_labels",
     "unit",
     "unit_one",
+    "explanation",
+    "short_label",
 )
-QUESTION_REQUIRED = ("slot", "text", "reask")
+QUESTION_REQUIRED = ("slot", "text", "reask", "explanation")
 BUTTON_KEYS = ("title", "value")
 IMPLIED_KEYS = ("value", "when")
 CRITERIA_KEYS = ("hba1c_threshold", "duration_min", "duration_max", "exclusions", "notes")
@@ -57,8 +61,18 @@ OUTCOME_KINDS = ("excluded", "possible", "review")
 OUTCOME_KEYS = ("text",)
 HANDOFF_KEYS = ("text", "button_title", "what_to_bring", "summary_intro")
 MENTIONED_KEYS = ("intro",)
-SUMMARY_KEYS = ("bound_labels",)
+SUMMARY_KEYS = ("bound_labels", "hedge_labels", "about")
 BOUND_WORDS = ("lt", "lte", "gt", "gte")
+HEDGE_WORDS = ("yes", "no")
+REPLY_KINDS = ("noted", "changed", "result")  # said before a question asked again (turn.py kinds)
+CONFIRM_KEYS = ("intro", "text", "yes_title", "change_prefix", "which", "fix", "reask")
+CONFIRM_TEXTS = ("which", "fix")  # {text: ...}
+TITLE_MAX = 40  # a button's title (the content check's limit for every button)
+SHORT_LABEL_MAX = 30
+# The bot never decides (README): wording that sounds like a decision is refused.
+VERDICT_RE = re.compile(r"\b(?:eligible|eligibility|approved|qualif(?:y|ies|ied)|disqualif\w*|accepted)\b", re.I)
+# Words that mark the summary for the test drivers and the widget: not in the check before it.
+SUMMARY_MARKERS = re.compile(r"\b(?:summary|intake|copy|your answers)\b", re.I)
 
 _ID_RE = re.compile(r"^[a-z0-9_]+$")
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -231,7 +245,101 @@ def validate_spec(spec: Any) -> list[Problem]:
         if labels is not None and _check_keys(problems, "summary.bound_labels", labels, BOUND_WORDS, BOUND_WORDS):
             for word in BOUND_WORDS:
                 _check_text(problems, f"summary.bound_labels.{word}", labels.get(word))
+        hedges = summary.get("hedge_labels")
+        if hedges is not None:
+            if isinstance(hedges, Mapping) and any(isinstance(k, bool) for k in hedges):
+                problems.append(
+                    (
+                        "summary.hedge_labels",
+                        'write the keys in quotes, "yes" and "no": YAML reads a bare yes/no as true/false',
+                    )
+                )
+            elif _check_keys(problems, "summary.hedge_labels", hedges, HEDGE_WORDS, HEDGE_WORDS):
+                for word in HEDGE_WORDS:
+                    _check_text(problems, f"summary.hedge_labels.{word}", hedges.get(word))
+        _check_text(problems, "summary.about", summary.get("about"), required=False)
+    _validate_replies(problems, spec)
+    _validate_confirm(problems, spec)
+    _check_no_verdict(problems, spec)
     return problems
+
+
+def _validate_replies(problems: list[Problem], spec: Mapping[str, Any]) -> None:
+    replies = spec.get("replies")
+    if replies is None or not _check_keys(problems, "replies", replies, REPLY_KINDS, REPLY_KINDS):
+        return
+    for kind in REPLY_KINDS:
+        record = replies.get(kind)
+        if record is not None and _check_keys(problems, f"replies.{kind}", record, ("text",), ("text",)):
+            _check_text(problems, f"replies.{kind}.text", record.get("text"))
+
+
+def _validate_confirm(problems: list[Problem], spec: Mapping[str, Any]) -> None:
+    confirm = spec.get("confirm")
+    if confirm is None or not _check_keys(problems, "confirm", confirm, CONFIRM_KEYS, CONFIRM_KEYS):
+        return
+    for key in CONFIRM_KEYS:
+        path, value = f"confirm.{key}", confirm.get(key)
+        if key in CONFIRM_TEXTS:
+            if _check_keys(problems, path, value, ("text",), ("text",)):
+                _check_text(problems, f"{path}.text", value.get("text"))
+                value = value.get("text")
+        elif key == "change_prefix":
+            if not isinstance(value, str) or not value.strip():
+                problems.append((path, 'should be a few words, like "Change: "'))
+        else:
+            _check_text(problems, path, value)
+        marker = SUMMARY_MARKERS.search(value) if isinstance(value, str) else None
+        if marker:
+            problems.append(
+                (
+                    path,
+                    f"do not use '{marker.group(0)}' here: it marks the summary "
+                    "after the result, and this list comes before it",
+                )
+            )
+    yes = confirm.get("yes_title")
+    if isinstance(yes, str) and len(yes.strip()) > TITLE_MAX:
+        problems.append(("confirm.yes_title", f"a button title is at most {TITLE_MAX} characters"))
+    prefix = confirm.get("change_prefix") if isinstance(confirm.get("change_prefix"), str) else ""
+    for i, q in enumerate(spec.get("questions") or []):
+        label = q.get("short_label") if isinstance(q, Mapping) else None
+        if isinstance(label, str) and len(prefix + label) > TITLE_MAX:
+            problems.append(
+                (
+                    f"questions[{i}].short_label",
+                    f"'{prefix}{label}' is longer than {TITLE_MAX} characters: shorten the label",
+                )
+            )
+
+
+def _check_no_verdict(problems: list[Problem], spec: Mapping[str, Any]) -> None:
+    """The assistant never says a visitor is eligible, approved or qualified: the team decides."""
+    for path, text in _strings(spec, ""):
+        if path.startswith("criteria.") and path.endswith((".when", ".id")):
+            continue
+        m = VERDICT_RE.search(text)
+        if m:
+            problems.append(
+                (
+                    path,
+                    f"'{m.group(0)}' sounds like a decision; the team decides after the intake. "
+                    'Say "may be a candidate" or "the team will review" instead',
+                )
+            )
+
+
+def _strings(value: Any, path: str) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    out: list[tuple[str, str]] = []
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            out += _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _strings(v, f"{path}[{i}]")
+    return out
 
 
 def _validate_criteria(problems: list[Problem], criteria: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
@@ -333,6 +441,10 @@ def _validate_questions(problems: list[Problem], spec: Mapping[str, Any]) -> Non
         _check_text(problems, f"{path}.text", q.get("text"))
         _check_text(problems, f"{path}.reask", q.get("reask"))
         _check_text(problems, f"{path}.summary_label", q.get("summary_label"), required=False)
+        _check_text(problems, f"{path}.explanation", q.get("explanation"), required=False)  # missing: said above
+        _check_text(problems, f"{path}.short_label", q.get("short_label"), required=bool(q.get("summary_label")))
+        if isinstance(q.get("short_label"), str) and len(q["short_label"].strip()) > SHORT_LABEL_MAX:
+            problems.append((f"{path}.short_label", f"at most {SHORT_LABEL_MAX} characters (it goes on a button)"))
         for key in ("unit", "unit_one"):
             _check_text(problems, f"{path}.{key}", q.get(key), required=False)
         if "gate" in q and not isinstance(q["gate"], bool):

@@ -15,7 +15,7 @@ from re import Pattern
 
 from assistant.prescreen import lexicon
 
-__all__ = ["UNSURE_RE", "fix_word", "looks_like_question", "normalize", "numberize"]
+__all__ = ["HEDGE_RE", "UNSURE_RE", "fix_word", "looks_like_question", "normalize", "numberize", "voice_marks"]
 
 # Replies that mean "I don't know".
 UNSURE_RE = re.compile(
@@ -23,11 +23,49 @@ UNSURE_RE = re.compile(
     r"can'?t remember|cannot remember|don'?t remember|do not remember|can'?t recall|don'?t recall|no clue|"
     r"uncertain|who knows|hard to say|not a clue|never (been )?(checked|tested)|haven'?t (been )?"
     r"(checked|tested)|(never|not|haven'?t) (had|gotten|got) (it|one|that|them) (checked|tested|done)|"
-    r"not known|unknown|forgot|forget)\b|^\s*\?+\s*$",
+    r"not known|unknown|forgot|forget|waiting (?:on|for) (?:the |my |more )?(?:tests?|results?|answers?)|"
+    r"figure (?:it|that) out)\b|^\s*\?+\s*$",
+    re.I,
+)
+# Words that hedge an answer ("I think so", "probably", "kinda"): kept as "not sure", said so.
+HEDGE_RE = re.compile(
+    r"\b(?:i (?:think|believe|guess|suppose|reckon)(?! not\b)|(?<!don't )(?<!do not )think so|probably|prob|"
+    r"prolly|maybe|might|possibly|perhaps|kinda|kind of|sorta|sort of|likely|could be|i suspect|seems? like|"
+    r"not (?:100|one hundred) ?(?:%|percent)|not (?:entirely|completely|totally|really) sure|fairly sure|"
+    r"pretty sure|not positive)(?!\w)",
     re.I,
 )
 _QUESTION_START = re.compile(
-    r"^\s*(what|why|how|who|where|when|which|is|are|can|could|would|will|should|do|does|did|may)\b", re.I
+    r"^\s*(?:(?:so|and|but|ok|okay|oh|um|hmm|well|wait|sorry)[,\s]+)*(?:"
+    # a wh-word followed by a verb or "if": "what is", "how would", "what if" ("when I was 50" is an answer)
+    r"(?:what|why|how|who|where|when|which|whats|what's|hows|how's|wheres|where's|whys|why's)\s+"
+    r"(?:is|are|was|were|does|do|did|can|could|would|will|should|if|about|kind|type|sort|counts?|happens?|"
+    r"exactly|long|much|many|often|i|you|it|this|that|a|an|the|s|'s)\b"
+    r"|(?:whats|what's|hows|how's|why)\b"
+    # "is it", "does a cold count", "can I": a verb, then who or what it is about
+    r"|(?:is|are|was|were|can|could|would|will|should|do|does|did|may|has|have|am)\s+"
+    r"(?:i|you|it|this|that|a|an|the|my|we|they|there|he|she|these|those|immunotherapy|radiation|\w+ing)\b"
+    # asking without a question word: "tell me ...", "I was wondering ..."
+    r"|tell me\b|explain\b|i (?:was )?wonder(?:ing)?\b|i'?d like to know\b|i want to know\b|"
+    r"can you (?:tell|explain)\b|what do you mean\b"
+    r")",
+    re.I,
+)
+# A question anywhere in the message about what a word means or what counts.
+_META_QUESTION = re.compile(
+    r"\bwhat (?:do|does) (?:you|that|this|it|\w+) mean\b|\bmean by\b|\bwhat counts\b|"
+    r"\b(?:does|do|would|will|is|are)\b[^.?!]{0,40}\bcount\b(?! down)",
+    re.I,
+)
+_ASKS = re.compile(
+    r"^\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|what|whats|what's|why|how|who|where|when|which)\b",
+    re.I,
+)
+_VOICE_MARKS = (
+    (re.compile(r"\s+(?:question mark)\b", re.I), "?"),
+    (re.compile(r"\s+(?:exclamation (?:point|mark))\b", re.I), "!"),
+    (re.compile(r"\s+(?:full stop|period)(?=\s*$|\s+[A-Za-z])", re.I), "."),
+    (re.compile(r"\s+comma\b(?=\s)", re.I), ","),
 )
 _A1C_RE = re.compile(
     r"\b(?:(?:h(?:a?e)?moglobin|hb|hgb)\s*-?\s*)?a\s*-?\s*1\s*-?\s*c(?:'?s)?\b|\bglyc(?:at|osylat)ed\s+h(?:a?e)?"
@@ -72,8 +110,16 @@ def fix_word(word: str) -> str:
     return word
 
 
+def voice_marks(text: str) -> str:
+    """Punctuation said aloud by dictation ("no comma I finished", "... period") written as marks."""
+    for pattern, mark in _VOICE_MARKS:
+        text = pattern.sub(mark, text)
+    return text
+
+
 def normalize(text: str) -> str:
-    """Straight quotes, one spelling of A1c, common typos fixed."""
+    """Straight quotes, one spelling of A1c, dictated punctuation, common typos fixed."""
+    text = voice_marks(text)
     t = (
         text.replace("\u2019", "'")
         .replace("\u2018", "'")
@@ -97,12 +143,53 @@ def _number_word_res() -> tuple[Pattern[str], Pattern[str]]:
     return (re.compile(rf"\b({tens})[\s-]+({ones})\b"), re.compile(r"\b(" + "|".join(numbers) + r")\b"))
 
 
+_TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_SPOKEN_YEAR = re.compile(
+    r"\b(nineteen|twenty)[\s-]+(?:(oh)[\s-]+(one|two|three|four|five|six|seven|eight|nine)|"
+    r"(ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|"
+    r"(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine))?)\b"
+    r"|\btwo thousand(?:[\s-]+and)?(?:[\s-]+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?\b"
+)
+
+
+def _spoken_years(t: str) -> str:
+    """ "twenty nineteen" -> 2019, "two thousand and eight" -> 2008, "nineteen ninety one" -> 1991."""
+
+    def year(m: re.Match[str]) -> str:
+        if m.group(1):
+            century = 1900 if m.group(1) == "nineteen" else 2000
+            if m.group(2):
+                return str(century + _ONES[m.group(3)])
+            if m.group(4):
+                return str(century + _TEENS[m.group(4)])
+            return str(century + _TENS[m.group(5)] + (_ONES[m.group(6)] if m.group(6) else 0))
+        small = m.group(7)
+        return str(2000 + (_ONES.get(small or "", 0) or _TEENS.get(small or "", 0)))
+
+    return _SPOKEN_YEAR.sub(year, t)
+
+
 def numberize(text: str) -> str:
     """Lower-case text with number words as digits: "two and a half years" -> "2.5 years"."""
     t = " " + text.lower() + " "
     t = re.sub(r"(\d),(\d)(?!\d)", r"\1.\2", t)  # 9,8 -> 9.8 (decimal comma)
     t = re.sub(r"(\d),(\d{3})\b", r"\1\2", t)  # 1,000 -> 1000
     numbers = lexicon.get().word_numbers
+    t = _spoken_years(t)
     tens_ones, any_word = _number_word_res()
     t = tens_ones.sub(lambda m: str(numbers[m.group(1)] + numbers[m.group(2)]), t)
     t = any_word.sub(lambda m: str(numbers[m.group(1)]), t)
@@ -123,7 +210,7 @@ def numberize(text: str) -> str:
 
 
 def looks_like_question(text: str) -> bool:
-    """A question back ("why do you ask?"), not a hesitant answer ("not sure?")."""
-    if _QUESTION_START.match(text):
+    """A question back ("why do you ask?"), not a hesitant answer ("not sure?", "kinda?")."""
+    if _QUESTION_START.match(text) or _META_QUESTION.search(text):
         return True
-    return text.rstrip().endswith("?") and len(re.findall(r"\w+", text)) >= 4
+    return text.rstrip().endswith("?") and (len(re.findall(r"\w+", text)) >= 4 or bool(_ASKS.match(text)))

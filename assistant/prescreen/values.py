@@ -5,6 +5,7 @@ also accept range words, read as intervals so that comparisons stay honest:
 
     9.8        exactly 9.8           lt10 / lte10   below / at or below 10
     gt7 / gte7 above / at or above   1to7           from 1 to 7 (inclusive)
+    9-10       a typed range, kept as said ("around 9 or 10"), from 9 to 10 (inclusive)
 
 Comparisons are three-valued: an interval that straddles the threshold gives
 None (unknown). Pure: no I/O, no Rasa import.
@@ -44,7 +45,7 @@ YES_NO_SLOTS = tuple(slot for slot, info in SLOTS.items() if info["values"] == Y
 COMPARISONS = ("gt", "gte", "lt", "lte")
 
 BOUND_RE = re.compile(r"^(lte|lt|gte|gt)(\d+(?:\.\d+)?)$")
-_RANGE_RE = re.compile(r"^(\d+(?:\.\d+)?)to(\d+(?:\.\d+)?)$")
+_RANGE_RE = re.compile(r"^(\d+(?:\.\d+)?)(?:to|-)(\d+(?:\.\d+)?)$")
 _INF = float("inf")
 
 Interval = tuple[float, bool, float, bool]

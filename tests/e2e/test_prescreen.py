@@ -12,6 +12,8 @@ VERDICTS = re.compile(r"you are eligible|you're eligible|you qualify\b|approved|
 
 # question keyword -> which slot the assistant is asking for
 QUESTIONS = [
+    ("is this right?", "confirm"),
+    ("which answer should i change", "confirm"),
     ("shall we start", "consent"),
     ("cause of your neuropathy", "type"),
     ("nerve test", "diagnosis"),
@@ -38,9 +40,12 @@ def asked(visitor: Visitor) -> str:
     if not buttons or any(b.get("url") or str(b.get("payload", "")).startswith("/") for b in buttons):
         return ""
     text = (last.get("text") or "").lower()
-    for key, slot in QUESTIONS:
-        if key in text:
-            return slot
+    # the question is the last paragraph (a re-ask, an explanation or a note may come first)
+    question = text.rsplit("\n\n", 1)[-1]
+    for where in (question, text):
+        for key, slot in QUESTIONS:
+            if key in where:
+                return slot
     return ""
 
 
@@ -65,8 +70,15 @@ def run(visitor: Visitor, opening: str, answers: Dict[str, str], stop_at: str = 
 HEALTHY_DIABETIC = {
     "consent": "yes", "type": "diabetic neuropathy", "diagnosis": "yes, my EMG showed it",
     "duration": "about 4 years", "chemo": "no", "infection": "no", "cancer": "no",
-    "a1c": "my a1c was 7.2", "plan": "yes",
+    "a1c": "my a1c was 7.2", "plan": "yes", "confirm": "Yes, that's right",
 }
+
+
+def summary_of(replies: List[str]) -> str:
+    """The summary the patient copies: the last reply's lines after "Here is a summary"."""
+    final = replies[-1]
+    assert "Here is a summary" in final, final[-300:]
+    return final.split("Here is a summary", 1)[1].split("\n\n", 1)[0]
 
 
 def test_happy_path_ends_with_may_be_a_candidate_and_intake_handoff(visitor: Visitor, content) -> None:
@@ -77,8 +89,16 @@ def test_happy_path_ends_with_may_be_a_candidate_and_intake_handoff(visitor: Vis
     links = [b for b in visitor.buttons() if b.get("url")]
     assert links and links[0]["url"] == content.clinic["intake_url"]
     assert re.search(r"medications", final, re.I) and re.search(r"NCS|EMG", final)
-    # the visitor's own summary to copy into the form
-    assert "7.2" in final and re.search(r"4 years", final)
+    # the visitor's own summary to copy into the form, in the words they used
+    summary = summary_of(replies)
+    assert "- Latest A1c: 7.2%" in summary and "- How long you have had symptoms: About 4 years" in summary
+    # it is marked for the widget's "Copy summary" button
+    marker = [m for m in visitor.last if m.get("custom")]
+    assert marker and marker[0]["custom"]["data"]["kind"] == "prescreen_summary"
+    assert "- Latest A1c: 7.2%" in marker[0]["custom"]["data"]["summary"]
+    # the check before the result came first, with a button per answer
+    checks = [r for r in replies if "Is this right?" in r]
+    assert len(checks) == 1 and "- Latest A1c: 7.2%" in checks[0]
 
 
 @pytest.mark.parametrize(
@@ -130,8 +150,9 @@ def test_buttons_work_as_answers(visitor: Visitor) -> None:
 def test_unreadable_a1c_is_reasked_with_an_example(visitor: Visitor) -> None:
     run(visitor, "do I qualify", HEALTHY_DIABETIC, stop_at="a1c")
     for bad in ("abc", "150", "-3"):
-        reply = visitor.said(bad)
-        assert re.search(r"did not get|number|like 7", reply, re.I)
+        messages = visitor.say(bad)
+        assert len(messages) == 1, "one re-ask message per turn, not two bubbles"
+        assert re.search(r"did not get|number|like 7", messages[0]["text"], re.I) and messages[0]["buttons"]
         assert asked(visitor) == "a1c"
     assert asked_after(visitor, "9.8") == "plan"
 

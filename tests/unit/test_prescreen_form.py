@@ -353,3 +353,9 @@ async def test_the_summary_marker_goes_through_rasas_socketio_output() -> None:
     marker = next(m for m in dispatcher.messages if m.get("custom"))["custom"]
     await SocketIOOutput(FakeServer(), "bot_uttered").send_custom_json("room-1", dict(marker))
     assert sent == [("bot_uttered", marker["data"], "room-1")] and "text" not in sent[0][1]
+
+
+async def test_never_mind_while_fixing_goes_back_to_the_list_unchanged() -> None:
+    slots = {**DIABETIC, "requested_slot": "ps_infection", "ps_notes": {"fixing": "ps_infection", "last": "ps_a1c_plan"}}
+    sets, _ = await validate(tracker(slots, "never mind, it was right"))
+    assert sets == {"ps_notes": {"last": "ps_a1c_plan"}, "ps_prompt": None, "requested_slot": "ps_confirm"}

@@ -1,6 +1,6 @@
 """The shipped prescreen spec, read straight from content/prescreen.yml.
 
-In the app the content store (actions/content.py) loads and checks it; these
+In the app the content store (assistant/content/store.py) loads and checks it; these
 tests read the file themselves so that the core package is tested on its own.
 """
 from __future__ import annotations

@@ -387,7 +387,7 @@ def test_only_clinic_placeholders(spec):
 
 
 def test_plain_language(spec):
-    content_check = pytest.importorskip("actions.content_check")
+    content_check = pytest.importorskip("assistant.content.check.wording")
     stand_ins = {"clinic_name": "the clinic", "team_name": "our team", "phone": "555 0100",
                  "email": "team@example.org", "hours": "on weekdays", "intake_url": "https://example.org"}
     too_hard = []
@@ -405,13 +405,65 @@ def driver_key(message: str):
     return next((key for key, rx in driver_rules.QUESTIONS if re.search(rx, message, re.I)), None)
 
 
-@pytest.mark.parametrize("field", ["text", "reask"])
+@pytest.mark.parametrize("field", ["text", "reask", "explanation", "replies.noted", "replies.changed",
+                                   "replies.result", "confirm.fix"])
 def test_each_question_is_recognisable(spec, field):
-    """A driver that finds the question by keywords answers the right one."""
+    """A driver that finds the question by keywords answers the right one, whatever is said before it
+    (a re-ask is said instead of the question; the others come first, in the same message)."""
     for q in spec["questions"]:
+        if field in ("text", "reask"):
+            said = q[field]
+        elif field == "explanation":
+            said = q["explanation"] + "\n\n" + q["text"]
+        else:
+            group, key = field.split(".")
+            said = spec[group][key]["text"] + "\n\n" + q["text"]
         titles = [b["title"] for b in q.get("buttons") or []]
-        message = "\n".join([q[field]] + [t for title in titles for t in (title, title)])  # title + payload
+        message = "\n".join([said] + [t for title in titles for t in (title, title)])  # title + payload
         assert driver_key(message) == driver_rules.KEY_OF_SLOT[q["slot"]], (q["slot"], field)
+
+
+SUMMARY_LINE = re.compile(r"^[ \t]*(?:[-•*·]|\d+[.)])?[ \t]*[*_]{0,2}[A-Za-z(][^:\n]{1,70}:[ \t]*\S[^\n]{0,79}$")
+SUMMARY_MARKER = re.compile(r"summary|intake|copy|your answers", re.I)
+
+
+def looks_like_summary(message: str) -> bool:
+    """How shared/eval/run_dialogs.py spots the summary: 3+ "Label: value" lines and a marker word."""
+    return sum(1 for ln in message.split("\n") if SUMMARY_LINE.search(ln)) >= 3 and bool(SUMMARY_MARKER.search(message))
+
+
+def test_the_check_before_the_result_is_answered_yes_by_a_driver_and_is_not_the_summary(spec):
+    answers = done(ps_infection="unsure", ps_duration="2-3")
+    confirm = spec["confirm"]
+    listed = confirm["intro"] + "\n" + "\n".join(f"- {line}" for line in summary_lines(answers, spec))
+    titles = [confirm["yes_title"]] + [confirm["change_prefix"] + q["short_label"] for q in spec["questions"]
+                                       if q.get("short_label")]
+    message = "\n".join([listed, confirm["text"]] + [t for title in titles for t in (title, title)])
+    assert driver_key(message) == "consent"  # "... to continue": a driver says yes
+    assert re.search(driver_rules.DEFAULTS["consent"]["button"], confirm["yes_title"], re.I)
+    assert not looks_like_summary(message)
+    final = spec["handoff"]["summary_intro"] + "\n" + "\n".join(f"- {line}" for line in summary_lines(answers, spec))
+    assert looks_like_summary(final)
+    assert all(len(t) <= 40 for t in titles)
+
+
+def test_hedges_and_guesses_are_shown_as_said(spec):
+    assert C.display_value("ps_infection", "unsure", spec, {"hedge": "yes"}) == "Probably yes, not sure"
+    assert C.display_value("ps_infection", "unsure", spec, {"hedge": "no"}) == "Probably not, not sure"
+    assert C.display_value("ps_infection", "unsure", spec, {"hedge": ""}) == "Not sure"
+    assert C.display_value("ps_duration", 4.0, spec, {"approx": True}) == "About 4 years"
+    assert C.display_value("ps_a1c", "9-10", spec) == "9–10%"
+    assert C.display_value("ps_duration", "2-3", spec) == "2–3 years"
+    notes = {"ps_diagnosis": {"hedge": "yes"}}
+    assert "Confirmed by a nerve test: Probably yes, not sure" in summary_lines(done(ps_diagnosis="unsure"), spec,
+                                                                                notes)
+
+
+def test_a_typed_range_is_compared_honestly(spec):
+    assert evaluate(diabetic("9-10", "no"), spec).kind == "possible"
+    assert evaluate(diabetic("10-11", "no"), spec).kind == "review"  # straddles the limit: the team reviews
+    assert evaluate(diabetic("11-12", "no"), spec).kind == "excluded"
+    assert "duration_in_range" in note_ids(evaluate(done(ps_duration="2-3"), spec))
 
 
 def test_answer_buttons_look_like_answers(spec):
@@ -557,6 +609,33 @@ def test_not_a_mapping():
     assert validate_spec(["questions"]) and validate_spec(None)
 
 
+def test_new_wording_is_required_and_checked(fresh):
+    broken = copy.deepcopy(fresh)
+    del broken["replies"]
+    del broken["questions"][2]["explanation"]
+    broken["questions"][3]["short_label"] = "How long you have had your symptoms"
+    broken["confirm"]["yes_title"] = "Yes, every single one of these answers is right"
+    broken["confirm"]["intro"] = "Here is a summary of your answers:"
+    broken["summary"]["hedge_labels"] = {True: "Probably yes", False: "Probably not"}
+    paths = {p for p, _ in validate_spec(broken)}
+    assert {"", "questions[2]", "questions[3].short_label", "confirm.yes_title", "confirm.intro",
+            "summary.hedge_labels"} <= paths
+    broken = copy.deepcopy(fresh)
+    broken["replies"]["oops"] = {"text": "Oops."}
+    del broken["confirm"]["which"]
+    del broken["questions"][4]["short_label"]
+    msgs = dict(validate_spec(broken))
+    assert "unknown key 'oops'" in msgs["replies.oops"] and "missing 'which'" in msgs["confirm"]
+    assert "questions[4].short_label" in msgs
+
+
+def test_wording_that_sounds_like_a_decision_is_refused(fresh):
+    fresh["replies"]["result"]["text"] = "You are eligible! Let's go on."
+    fresh["outcomes"]["possible"]["text"] = "You qualify."
+    paths = {p for p, _ in validate_spec(fresh)}
+    assert {"replies.result.text", "outcomes.possible.text"} <= paths
+
+
 def test_unknown_top_level_key(fresh):
     fresh["exclusions"] = []
     (msg,) = problems_at(fresh, "exclusions")
@@ -565,11 +644,11 @@ def test_unknown_top_level_key(fresh):
 
 # ---------------------------------------------------------------------------
 # Loading: the content store is the one place prescreen.yml is read, through the
-# content check, which runs spec.validate_spec (actions/content_check.py).
+# content check, which runs spec.validate_spec (assistant/content/check/owned.py).
 
 
 def test_the_content_check_refuses_a_broken_file(tmp_path, spec):
-    content_check = pytest.importorskip("actions.content_check")
+    content_check = pytest.importorskip("assistant.content.check")
     folder = tmp_path / "content"
     shutil.copytree(ROOT / "content", folder)
     bad = copy.deepcopy(spec)

@@ -34,7 +34,8 @@ def context_rules(words):
 
 def test_targets_round_trip(words):
     assert list(words.targets) == [
-        "CHEMO", "CIPN", "CANCER", "INFECTION", "DIABETES", "SUGAR", "PREDIABETES", "A1C", "NEURO", "AUTOIMMUNE",
+        "CHEMO", "CIPN", "CANCER", "INFECTION", "DIABETES", "INFECTIOUS_CAUSE", "SUGAR", "PREDIABETES", "A1C", "NEURO",
+        "AUTOIMMUNE",
         "IDIOPATHIC", "COMPRESSIVE", "SURGERY", "OTHER_CAUSE", "TEST", "DIAGNOSED", "PLAN_STRONG", "OTHER_CARE",
         "PLAN_WEAK"]
     chemo = words.targets["CHEMO"]
@@ -46,7 +47,7 @@ def test_targets_round_trip(words):
     assert words.targets["OTHER_CAUSE"][-2:] == ("something else", "other")
     assert dict(words.causes) == {
         "DIABETES": "diabetic", "SUGAR": "diabetic", "CHEMO": "chemo", "CIPN": "chemo", "AUTOIMMUNE": "autoimmune",
-        "IDIOPATHIC": "idiopathic", "COMPRESSIVE": "compressive", "OTHER_CAUSE": "other"}
+        "IDIOPATHIC": "idiopathic", "COMPRESSIVE": "compressive", "OTHER_CAUSE": "other", "INFECTIOUS_CAUSE": "other"}
     assert words.self_naming_labels == {"CIPN", "IDIOPATHIC"}
     assert words.self_naming_phrases == {"cidp", "gbs", "guillain barre", "guillain - barre", "guillain barré",
                                          "chronic inflammatory demyelinating", "carpal tunnel", "tarsal tunnel",
@@ -59,7 +60,8 @@ def test_targets_round_trip(words):
 def test_yes_no_round_trip(words):
     assert {slot: dict(meaning) for slot, meaning in words.yes_no.items()} == {
         "ps_chemo_active": {"labels": ("CHEMO",), "RESOLVED": "no", "FUTURE": "yes", "HISTORICAL": "no"},
-        "ps_infection": {"labels": ("INFECTION",), "RESOLVED": "no", "FUTURE": "unsure", "HISTORICAL": "no"},
+        "ps_infection": {"labels": ("INFECTION", "INFECTIOUS_CAUSE"), "RESOLVED": "no", "FUTURE": "unsure",
+                         "HISTORICAL": "no"},
         "ps_cancer": {"labels": ("CANCER",), "RESOLVED": "no", "FUTURE": "yes", "HISTORICAL": "no"},
         "ps_diagnosis": {"labels": ("TEST", "DIAGNOSED"), "RESOLVED": "yes", "FUTURE": "no", "HISTORICAL": "yes"},
         "ps_diabetes": {"labels": ("DIABETES", "PREDIABETES"), "RESOLVED": "unsure", "FUTURE": "unsure",
@@ -108,8 +110,9 @@ def test_context_round_trip(words):
 
 def test_spelling_and_numbers_round_trip(words):
     assert words.typos["diabetis"] == "diabetes" and words.typos["endo's"] == "endo"
-    assert words.typos["yrs"] == "years" and len(words.typos) == 51
-    assert words.fuzzy_vocab[:3] == ("chemotherapy", "therapy", "diabetes") and words.fuzzy_vocab[-1] == "melanoma"
+    assert words.typos["yrs"] == "years" and len(words.typos) == 59
+    assert words.typos["im"] == "i'm" and words.typos["guillan"] == "guillain"
+    assert words.fuzzy_vocab[:3] == ("chemotherapy", "therapy", "diabetes") and words.fuzzy_vocab[-1] == "pneumonia"
     assert {"injection", "infusion", "remission", "stenosis"} <= words.fuzzy_keep
     assert list(words.word_numbers.items())[:3] == [("zero", 0), ("one", 1), ("two", 2)]
     assert words.word_numbers["ninety"] == 90 and words.word_numbers["dozen"] == 12
