@@ -58,6 +58,12 @@ class ActionReply(Action):
                 # the slots come from the tracker: this hot-path action is not sent the domain
                 events += leave_prescreen_events({"slots": dict(tracker.slots)})
             return events
+        if latest_intent(tracker) == "affirm" and (tracker.active_loop or {}).get("name") != "prescreen_form":
+            from actions.prescreen.offer import accept_offer  # "yes please" does what the bot offered
+
+            accepted = accept_offer(dispatcher, content, tracker)
+            if accepted is not None:
+                return accepted
         reply(dispatcher, content, INTENT_MESSAGES.get(latest_intent(tracker), "fallback"))
         return []
 

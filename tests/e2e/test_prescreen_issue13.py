@@ -228,8 +228,6 @@ def test_one_message_per_re_ask(visitor: Visitor) -> None:
     assert len(messages) == 1 and messages[0]["buttons"] and asked(visitor) == "infection"
 
 
-@pytest.mark.xfail(reason="needs the affirm hook in actions/replies.py / data/rules/core.yml (see the issue 13 report)",
-                   strict=False)
 def test_yes_please_to_the_bots_own_offer_outside_the_form_does_what_was_offered(visitor: Visitor) -> None:
     reply = visitor.said("should I get this treatment?")
     assert re.search(r"pre-screen", reply)
