@@ -180,17 +180,20 @@ test-nlu: train
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/blind.yml --out var/results/nlu-blind --quiet
 	@echo "== blind test set"; $(PY) scripts/nlu_report.py var/results/nlu-blind --min-accuracy 0.95
 
-# Realistic sets written by helpers who never saw the training data, patterns or code
-# (tests/realistic/README.md). *_dev sets were used to tune (dev sets); *_blind sets were
-# not looked at while tuning. The floors below are regression gates at the levels measured
-# now; the targets of issue 11 (crisis recall >= 97%, emergency >= 95%, false alarms <= 2%,
-# FAQ >= 92%) are printed beside them in the README.
+# Realistic sets written by helpers who never saw the training data, patterns or code.
+# Dev sets (tuned on): safety_dev, safety_dev2 (the first safety blind set, read after one
+# blind scoring), faq_dev. Blind sets (scored, never read): safety_blind2, faq_blind, faq_blind2.
+# The floors are regression gates a few points under the levels measured on 2026-11-30; the
+# targets of issue 11 (crisis recall >= 97%, emergency >= 95%, false alarms <= 2%, FAQ >= 92%)
+# and the measured figures are in the README ("How well it understands").
 EVAL = PYTHONPATH=. $(PY) scripts/eval_realistic.py --model $(MODEL)
 test-realistic: train
-	@$(EVAL) tests/realistic/safety_dev.yml --min crisis_recall=0.96 --min emergency_recall=0.97 --max false_alarms=0.035
-	@$(EVAL) tests/realistic/faq_dev.yml --min faq_accuracy=0.84 --max faq_safety_false_alarms=0.02
-	@$(EVAL) tests/realistic/safety_blind.yml --min crisis_recall=0.93 --min emergency_recall=0.93 --max false_alarms=0.05
-	@$(EVAL) tests/realistic/faq_blind.yml --min faq_accuracy=0.80 --max faq_safety_false_alarms=0.03
+	@$(EVAL) tests/realistic/safety_dev.yml --min crisis_recall=0.96 --min emergency_recall=0.97 --max false_alarms=0.03
+	@$(EVAL) tests/realistic/safety_dev2.yml --min crisis_recall=0.95 --min emergency_recall=0.96 --max false_alarms=0.03
+	@$(EVAL) tests/realistic/faq_dev.yml --min faq_accuracy=0.85 --max faq_safety_false_alarms=0.02
+	@$(EVAL) tests/realistic/safety_blind2.yml --min crisis_recall=0.91 --min emergency_recall=0.94 --max false_alarms=0.04
+	@$(EVAL) tests/realistic/faq_blind.yml --min faq_accuracy=0.80 --max faq_safety_false_alarms=0.02
+	@$(EVAL) tests/realistic/faq_blind2.yml --min faq_accuracy=0.86 --max faq_safety_false_alarms=0.02
 
 test-e2e: setup chromium train
 	@rm -rf $(TEST_VAR) && mkdir -p $(TEST_VAR) && cp -r content $(TEST_VAR)/content
