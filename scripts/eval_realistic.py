@@ -77,6 +77,9 @@ def score(items: List[Dict[str, Any]], results: List[Tuple[str, List[str]]]) -> 
 
 async def parse_all(model: str, texts: List[str]) -> List[Dict[str, Any]]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa's debug lines would print every message
 
     agent = Agent.load(model)
     return [await agent.parse_message(t) for t in texts]

@@ -6,9 +6,10 @@ Environment:
   WEB_URL    the widget server, web/serve.py (default http://localhost:8080)
 
 test_widget.py runs against the real servers (`make run`, or `make test-e2e` which starts its own)
-and skips with a message when they are not reachable.  test_widget_fake.py starts its own
-web/serve.py and a small fake socket.io server (fake_rasa.py) for what a real server cannot be asked
-to do on demand (drop the connection, send hostile content).
+and skips with a message when they are not reachable.  test_widget_fake.py and test_widget_summary.py
+start their own web/serve.py and a small fake socket.io server (fake_rasa.py) for what a real server
+cannot be asked to do on demand (drop the connection, send hostile content, a summary with its custom
+marker, contact details in every format).
 
 Screenshots go to artifacts/screenshots/ (gitignored).  No test prints message texts.
 """

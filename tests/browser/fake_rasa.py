@@ -7,7 +7,10 @@ gets a new session); ``user_uttered {message | control, session_id, token}`` -> 
 the session id. Controls: greet, ask_human, end_chat.
 
 It is used by test_widget_fake.py for what the real server cannot be asked to do on demand: go away
-and come back (reconnection), or send hostile text and links (safe rendering).  Run it alone with
+and come back (reconnection), or send hostile text and links (safe rendering); and by
+test_widget_summary.py for the pre-screen summary with its custom marker (a ``bot_uttered`` whose
+payload is ``{"kind": "prescreen_summary", "summary": ...}`` and no ``text``, which is what Rasa's
+socket.io output sends for ``custom: {"data": {...}}``) and for contact details in bot text.  Run it alone with
 ``python tests/browser/fake_rasa.py --port 5099``.  It never logs message texts.
 """
 
@@ -45,6 +48,20 @@ HOSTILE = (
     "Second line. Read https://clinic.example.com/faq?a=1&b=2. Bad: javascript:window.__xss=2"
 )
 
+
+SUMMARY_LINES = "- Type of neuropathy: Diabetic\n- Diabetes: Yes, type 2 (\"about 5 years\")\n- Latest A1c: 9–10%"
+SUMMARY = {"text": "Here is a summary of your answers to copy into the form:\n" + SUMMARY_LINES}
+SUMMARY_MARKER = {"kind": "prescreen_summary", "summary": SUMMARY_LINES}
+HANDOFF = {
+    "text": "The next step is the intake form.",
+    "quick_replies": [{"title": "Begin the intake form", "payload": INTAKE_URL, "url": INTAKE_URL}],
+}
+
+CONTACT = (
+    "Call us at (555) 010-0199 or 555-010-0199, or email intake@clinic.example.com.\n"
+    "Poison Control: 1-800-222-1222. Call or text 988, or chat at 988lifeline.org. "
+    "In an emergency, call 911.\nNot numbers: A1c 9.11, $911, 1988, <b>bold</b>."
+)
 
 SECRET = b"fake-rasa-test-secret"  # fixed, so a restarted fake accepts the sessions it issued
 
@@ -111,6 +128,17 @@ def build_app() -> web.Application:
                         ],
                     },
                 )
+        elif text == "summary please":
+            await say(room, SUMMARY)
+            await say(room, SUMMARY_MARKER, delay=0.05)
+            await say(room, HANDOFF, delay=0.05)
+        elif text == "rest summary please":  # the REST channel's shape of the same marker
+            await say(room, SUMMARY)
+            await say(room, {"custom": {"data": SUMMARY_MARKER}}, delay=0.05)
+        elif text == "marker only please":  # a custom message as the whole reply, after a pause
+            await say(room, SUMMARY_MARKER, delay=1.0)
+        elif text == "contact please":
+            await say(room, {"text": CONTACT})
         elif "session" in lowered:
             await say(room, {"text": "Most people have a short series of infusion sessions."})
         elif text == "slow please":

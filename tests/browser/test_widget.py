@@ -46,6 +46,15 @@ def choose_answer(question: str, titles: list[str]) -> str:
     return titles[0]
 
 
+def assert_safe_link(link) -> None:
+    """http(s) links open safely in a new tab; tel: and mailto: (phone numbers, 988, 911, the email) do not."""
+    href = link.get_attribute("href") or ""
+    if urlsplit(href).scheme in ("tel", "mailto"):
+        assert link.get_attribute("target") is None
+        return
+    assert_safe_external_link(link)
+
+
 def assert_safe_external_link(link) -> None:
     href = link.get_attribute("href") or ""
     assert urlsplit(href).scheme in ("http", "https"), href
@@ -134,6 +143,20 @@ def test_prescreen_reaches_the_intake_hand_off(widget, screenshots_dir):
 
     link = widget.bot.last.locator("a.bgw-linkbtn").filter(has_text=INTAKE).first
     expect(link).to_be_visible()
+    # the summary before the hand-off carries the "Copy summary" button (the server's custom marker
+    # adds no bubble of its own); copying says "Copied" in a live region
+    copy = widget.log.get_by_role("button", name="Copy summary")
+    expect(copy).to_have_count(1)
+    summary = widget.bot.filter(has=widget.page.get_by_role("button", name="Copy summary"))
+    assert re.search(r"summary", summary.locator(".bgw-text").inner_text(), re.I)
+    empty = widget.page.evaluate(
+        "() => [...document.querySelectorAll('.bgw-msg--bot')].filter(row =>"
+        " !(row.querySelector('.bgw-text') || {textContent: ''}).textContent.trim()"
+        " && !row.querySelector('.bgw-replies, .bgw-links')).length"
+    )
+    assert empty == 0, "a bot bubble with nothing in it"
+    copy.click()
+    expect(summary.get_by_role("status")).to_have_text("Copied")
     assert_safe_external_link(link)
     expect(link).to_have_class(re.compile(r"\bbgw-cta\b"))  # the hand-off is the prominent button
     expect(link).to_contain_text("(opens in a new tab)")
@@ -253,7 +276,15 @@ def test_contact_the_clinic_control(widget):
     widget.wait_for_reply(before)
     expect(widget.user.last.locator(".bgw-text")).to_have_text("Contact the clinic")
     for link in widget.log.locator("a").all():
-        assert_safe_external_link(link)
+        assert_safe_link(link)
+    reply = widget.new_bot_messages(before)
+    texts = [m.locator(".bgw-text") for m in reply if m.locator(".bgw-text").count()]
+    # the phone number is tap-to-call, the email a mailto: link
+    assert any(t.locator('a[href^="tel:+1"]').count() for t in texts), "no tap-to-call link for the phone number"
+    assert any(t.locator('a[href^="mailto:"]').count() for t in texts), "no mailto: link for the email"
+    # the intake form is the button under the text, not a raw URL printed above it
+    assert not any(re.search(r"https?://", t.inner_text()) for t in texts)
+    expect(widget.bot.last.locator("a.bgw-linkbtn").filter(has_text=INTAKE)).to_have_count(1)
 
 
 def test_axe_reports_no_serious_or_critical_violations(widget, run_axe, make_page, make_widget, real_servers):

@@ -7,7 +7,8 @@
  *
  * Rules kept in this file:
  *   - server strings are rendered with textContent / createTextNode only (never innerHTML);
- *   - only http(s) links, always target=_blank rel="noopener noreferrer";
+ *   - only http(s) links, always target=_blank rel="noopener noreferrer"; besides them, bot text
+ *     gets tel: links (US phone numbers, 988, 911) and mailto: links (e-mail addresses) only;
  *   - no inline styles or scripts (styles come from widget.css; colours are set through CSSOM
  *     custom properties, which a strict style-src 'self' allows);
  *   - message texts are never logged.
@@ -154,7 +155,8 @@
     send: 'M3 11l18-8-8 18-2-8-8-2z',
     external: 'M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5',
     restart: 'M4 4v6h6M4.5 15a8 8 0 1 0 1.9-8.3L4 10',
-    phone: 'M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 5a2 2 0 0 1 2-2z'
+    phone: 'M5 3h4l2 5-2.5 1.5a11 11 0 0 0 6 6L16 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 5a2 2 0 0 1 2-2z',
+    copy: 'M9 9h10a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H9a1 1 0 0 1-1-1V10a1 1 0 0 1 1-1zM5 15H4a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1h10a1 1 0 0 1 1 1v1'
   };
 
   function icon(name) {
@@ -169,30 +171,96 @@
     return svg;
   }
 
-  // Split text into text nodes and <a> elements for http(s) URLs. Never parses HTML.
+  // Split text into text nodes and <a> elements. Never parses HTML: every piece is a text node or
+  // an element built here. All text gets http(s) URLs as links; bot text (contacts: true) also gets
+  // tap-to-call links for US phone numbers, 988 and 911, mailto: links for e-mail addresses and a
+  // link for 988lifeline.org written without https://.
   var URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
-  function linkify(value) {
+  var RICH_RE = new RegExp([
+    '(\\bhttps?:\\/\\/[^\\s<>"\'`]+)',                                            // 1 http(s) URL
+    '([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})',      // 2 e-mail
+    '(\\b(?:www\\.)?988lifeline\\.org\\b(?:\\/[^\\s<>"\'`]*)?)',                  // 3 the 988 Lifeline site
+    '((?:\\+?1[ .-]?)?(?:\\(\\d{3}\\) ?|\\b\\d{3}[ .-])\\d{3}[ .-]\\d{4}\\b)',    // 4 US phone number
+    '(\\b(?:988|911)\\b)'                                                         // 5 988, 911
+  ].join('|'), 'gi');
+
+  // Trailing punctuation belongs to the sentence, not the URL.
+  function trimUrl(raw) {
+    var trimmed = raw.replace(/[.,;:!?)\]}'"]+$/, '');
+    var opens = (trimmed.match(/\(/g) || []).length;
+    var closes = (trimmed.match(/\)/g) || []).length;
+    if (opens > closes && raw.charAt(trimmed.length) === ')') trimmed += ')';
+    return trimmed;
+  }
+
+  // A match that is only part of a longer token (a price, a decimal, a longer number, a domain) stays text.
+  function standsAlone(str, start, end, kind) {
+    var before = start > 0 ? str.charAt(start - 1) : '';
+    var after = str.charAt(end);
+    if (kind === 'lifeline' && /[\w.@\/-]/.test(before)) return false;
+    if (kind === 'phone' && (/[\w+$]/.test(before) || /[\w]/.test(after) || /^[.,-]\d/.test(str.slice(end)))) return false;
+    if (kind === 'short') {
+      if (/[\w$€£+\-\/.,:#@]/.test(before)) return false;
+      if (/[\w%\/-]/.test(after) || /^[.,:]\d/.test(str.slice(end))) return false;
+    }
+    return true;
+  }
+
+  function linkify(value, contacts) {
     var frag = document.createDocumentFragment();
     var str = String(value == null ? '' : value);
+    var re = contacts ? RICH_RE : URL_RE;
     var last = 0;
     var match;
-    URL_RE.lastIndex = 0;
-    while ((match = URL_RE.exec(str)) !== null) {
+    re.lastIndex = 0;
+    while ((match = re.exec(str)) !== null) {
+      var start = match.index;
       var raw = match[0];
-      // Trailing punctuation belongs to the sentence, not the URL.
-      var trimmed = raw.replace(/[.,;:!?)\]}'"]+$/, '');
-      var opens = (trimmed.match(/\(/g) || []).length;
-      var closes = (trimmed.match(/\)/g) || []).length;
-      if (opens > closes && raw.charAt(trimmed.length) === ')') trimmed += ')';
-      var url = safeHttpUrl(trimmed);
-      if (!url) continue;
-      if (match.index > last) frag.appendChild(document.createTextNode(str.slice(last, match.index)));
-      frag.appendChild(externalLink(url.href, trimmed, 'bgw-inline-link'));
-      last = match.index + trimmed.length;
-      URL_RE.lastIndex = last;
+      var node = null;
+      var length = raw.length;
+      if (!contacts || match[1]) {
+        var trimmed = trimUrl(raw);
+        var url = safeHttpUrl(trimmed);
+        if (url) {
+          node = externalLink(url.href, trimmed, 'bgw-inline-link');
+          length = trimmed.length;
+        }
+      } else if (match[2]) {
+        node = contactLink('mailto:' + raw, raw);
+      } else if (match[3]) {
+        var site = trimUrl(raw);
+        var lifeline = standsAlone(str, start, start + site.length, 'lifeline') && safeHttpUrl('https://' + site);
+        if (lifeline) {
+          node = externalLink(lifeline.href, site, 'bgw-inline-link');
+          length = site.length;
+        }
+      } else if (match[4]) {
+        var digits = raw.replace(/\D/g, '');
+        if (digits.length === 11) digits = digits.slice(1);
+        if (digits.length === 10 && standsAlone(str, start, start + length, 'phone')) {
+          node = contactLink('tel:+1' + digits, raw);
+        }
+      } else if (match[5] && standsAlone(str, start, start + length, 'short')) {
+        node = contactLink('tel:' + raw, raw);
+      }
+      if (!node) {
+        re.lastIndex = start + raw.length;
+        continue;
+      }
+      if (start > last) frag.appendChild(document.createTextNode(str.slice(last, start)));
+      frag.appendChild(node);
+      last = start + length;
+      re.lastIndex = last;
     }
     if (last < str.length) frag.appendChild(document.createTextNode(str.slice(last)));
     return frag;
+  }
+
+  // tel: and mailto: links open the phone or mail app, not a tab.
+  function contactLink(href, label) {
+    var a = el('a', 'bgw-inline-link bgw-contact-link', label);
+    a.href = href;
+    return a;
   }
 
   function externalLink(href, label, className) {
@@ -402,10 +470,11 @@
     bubble.appendChild(srOnly(m.from === 'user' ? 'You said: ' : 'Assistant said: '));
     if (m.text) {
       var body = el('div', 'bgw-text');
-      body.appendChild(linkify(m.text));
+      body.appendChild(linkify(m.text, m.from === 'bot'));
       bubble.appendChild(body);
     }
     row.appendChild(bubble);
+    if (m.from === 'bot' && typeof m.copy === 'string' && m.copy) row.appendChild(copyControl(m.copy));
 
     var buttons = m.buttons || [];
     var quick = buttons.filter(function (b) { return !isLinkButton(b); });
@@ -448,6 +517,86 @@
     time.dateTime = new Date(m.ts).toISOString();
     row.appendChild(time);
     return row;
+  }
+
+  // "Copy summary" under the pre-screen summary: copies the summary lines the server marked
+  // (navigator.clipboard, or a hidden textarea and execCommand where that is missing or refused).
+  // "Copied" is shown beside the button in a polite live region, so screen readers hear it too.
+  function copyControl(summary) {
+    var box = el('div', 'bgw-copy');
+    var btn = el('button', 'bgw-copybtn');
+    btn.type = 'button';
+    btn.appendChild(icon('copy'));
+    btn.appendChild(document.createTextNode('Copy summary'));
+    var status = el('span', 'bgw-copy-status');
+    status.setAttribute('role', 'status');
+    status.setAttribute('aria-live', 'polite');
+    var clearTimer = null;
+    btn.addEventListener('click', function () {
+      clearTimeout(clearTimer);
+      status.textContent = '';
+      status.classList.remove('is-error');
+      copyText(summary, btn).then(function () {
+        status.textContent = 'Copied';
+      }, function () {
+        status.textContent = 'Could not copy. Please select the summary and copy it.';
+        status.classList.add('is-error');
+      }).then(function () {
+        clearTimer = setTimeout(function () {
+          status.textContent = '';
+          status.classList.remove('is-error');
+        }, 8000);
+      });
+    });
+    box.appendChild(btn);
+    box.appendChild(status);
+    return box;
+  }
+
+  function copyText(value, returnFocus) {
+    function fallback() {
+      var area = el('textarea', 'bgw-copy-buffer');
+      area.value = value;
+      area.setAttribute('readonly', '');
+      area.setAttribute('aria-hidden', 'true');
+      area.tabIndex = -1;
+      root.appendChild(area);
+      var ok = false;
+      try {
+        area.focus();
+        area.select();
+        area.setSelectionRange(0, value.length);
+        ok = document.execCommand('copy');
+      } catch (e) {
+        ok = false;
+      }
+      root.removeChild(area);
+      if (returnFocus) returnFocus.focus();
+      return ok ? Promise.resolve() : Promise.reject(new Error('copy failed'));
+    }
+    try {
+      if (navigator.clipboard && typeof navigator.clipboard.writeText === 'function' && window.isSecureContext) {
+        return navigator.clipboard.writeText(value).then(null, fallback);
+      }
+    } catch (e) { /* fall through */ }
+    return fallback();
+  }
+
+  // The server's marker for the summary it just sent: the bot message before it gets the button.
+  function attachSummary(summary) {
+    for (var i = messages.length - 1; i >= 0; i--) {
+      var m = messages[i];
+      if (m.from === 'user') return;
+      if (m.from !== 'bot' || !m.text) continue;
+      m.copy = summary;
+      saveTranscript();
+      var row = log.querySelector('[data-index="' + i + '"]');
+      if (row && !row.querySelector('.bgw-copy')) {
+        // added in place (not re-rendered), so the summary is not announced a second time
+        row.insertBefore(copyControl(summary), row.querySelector('.bgw-bubble').nextSibling);
+      }
+      return;
+    }
   }
 
   function renderAll() {
@@ -636,15 +785,39 @@
     showTyping(true);
   }
 
+  // A custom message: socket.io delivers its "data" object itself ({kind, summary}); the REST
+  // channel's shape ({custom: {data: {...}}}) is read as well.
+  function customData(data) {
+    var candidates = [data, data.data, data.custom, data.custom && data.custom.data];
+    for (var i = 0; i < candidates.length; i++) {
+      var c = candidates[i];
+      if (c && typeof c === 'object' && typeof c.kind === 'string') return c;
+    }
+    return null;
+  }
+
   function onBotMessage(data) {
     if (!data || typeof data !== 'object') return;
+    var custom = typeof data.text === 'string' && data.text ? null : customData(data);
+    if (custom) {
+      // never a bubble of its own; it still means the server is answering
+      if (ending) return;
+      showTyping(false);
+      if (custom.kind === 'prescreen_summary' && typeof custom.summary === 'string' && custom.summary.trim()) {
+        attachSummary(custom.summary.slice(0, 5000));
+      }
+      return;
+    }
     var msgText = typeof data.text === 'string' ? data.text.slice(0, 5000) : '';
     var buttons = normaliseButtons(data.quick_replies || data.buttons);
     if (!msgText && !buttons.length) {
       // Attachments and custom payloads are not rendered (images would need a wider CSP).
       var src = data.attachment && data.attachment.payload && data.attachment.payload.src;
       var u = safeHttpUrl(src);
-      if (!u) return;
+      if (!u) {
+        if (!ending) showTyping(false); // an answer, just not one to show: no empty bubble
+        return;
+      }
       msgText = u.href;
     }
     showTyping(false);
