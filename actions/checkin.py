@@ -20,9 +20,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import reply
+from assistant import contract
 from assistant.content import Content
 
-SLOT = "checkin_topics"
+SLOT = contract.CHECKIN_SLOT
 ANSWER_INTENTS = {"affirm": "yes", "not_sure": "yes", "deny": "no"}
 
 

@@ -15,9 +15,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import latest_intent, reply
+from assistant import contract
 from assistant.content import Content, get_content
 
-FAQ_PREFIX = "faq_"
+FAQ_PREFIX = contract.FAQ_INTENT_PREFIX
 # "will it help MY feet?", "I'm diabetic, does it work for me?"
 _PERSONAL = re.compile(r"\b(?:i|im|i'm|i’m|me|my|mine|myself|we|our|us)\b", re.IGNORECASE)
 

@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant import contract
 from assistant.content import Content, get_content
 
 # Which messages.yml entry answers which intent. Wording lives in content/.
@@ -27,7 +28,7 @@ INTENT_MESSAGES: Dict[str, str] = {
     "message_too_long": "message_too_long",
     "ask_recall": "recall_refusal",
 }
-ERASE_SLOT = "erase_conversation"
+ERASE_SLOT = contract.ERASE_SLOT
 
 
 def reply(dispatcher: CollectingDispatcher, content: Content, message_id: str) -> None:

@@ -18,19 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.checkin import ask_checkin, section_template
 from assistant.content import get_content
 from actions.faq import answer_topics, message_topics
+from assistant import contract
 from assistant.safety import languages
 from actions.replies import latest_intent, leave_prescreen_events
 
 ENDS_PRESCREEN = {"crisis", "emergency"}
 # "Should I get this?" cannot be answered here; the pre-screen is the next step.
 OFFER_PRESCREEN = {"personal_recommendation"}
-KIND_BY_INTENT = {
-    "crisis": "crisis",
-    "emergency": "emergency",
-    "safety_checkin": "checkin",
-    "pain_idiom": "pain_idiom",
-    "ask_medical_advice": "medical_advice",
-}
+KIND_BY_INTENT = contract.SAFETY_KIND_BY_INTENT
 
 
 def safety_detector() -> Any:

@@ -35,7 +35,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from assistant import risk, settings
+from assistant import contract, risk, settings
 from assistant.safety import languages
 from assistant.textmodel import TextModel
 from components.language import is_probably_not_english
@@ -50,13 +50,7 @@ CLAUSES_KEY = "clauses"  # set by ClauseIntentClassifier: the split and its feat
 FEATURES_KEY = "clause_features"
 
 #: The intent each safety decision sets.
-SAFETY_INTENTS = {
-    "crisis": "crisis",
-    "emergency": "emergency",
-    "checkin": "safety_checkin",
-    "pain_idiom": "pain_idiom",
-    "medical_advice": "ask_medical_advice",
-}
+SAFETY_INTENTS = contract.SAFETY_INTENT_BY_KIND
 #: Decisions that give way to the FAQ questions asked in the same message (the
 #: answer then adds a gentle line with 988). A medical-advice request does not:
 #: its reply redirects the decision to the care team, then gives the page's facts.
@@ -65,7 +59,7 @@ SAFETY_INTENTS = {
 #: the team decides, not a refusal.
 YIELD_TO_QUESTIONS = {("pain_idiom", None), ("medical_advice", "personal_recommendation")}
 #: Intents only the guard may set: a classifier guess of one is replaced by its next-best intent.
-GUARD_ONLY = frozenset({"crisis", "emergency", "safety_checkin", "empty_message", "message_too_long"})
+GUARD_ONLY = contract.GUARD_ONLY_INTENTS
 
 
 # The latest decisions, by hash of the message text, so the channels' safety
