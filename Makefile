@@ -161,6 +161,7 @@ test: setup chromium train
 	@$(MAKE) --no-print-directory test-realistic
 	@$(MAKE) --no-print-directory test-e2e
 	@$(MAKE) --no-print-directory test-console
+	@$(MAKE) --no-print-directory test-cluster
 	@echo "make test: all suites passed"
 
 validate: venv
@@ -258,3 +259,5 @@ test-console: setup chromium train console-setup
 	@$(CONSOLE_TEST_ENV) $(PY) scripts/servers.py up
 	@set -e; trap '$(CONSOLE_TEST_ENV) $(PY) scripts/servers.py down' EXIT; \
 	  $(CONSOLE_TEST_ENV) CONSOLE_REQUIRE_LIVE=1 $(CONSOLE_PY) -m pytest -c console/pytest.ini -q tests/console
+
+include mk/cluster.mk

@@ -22,8 +22,20 @@ Three jobs on top of Rasa's `SQLTrackerStore`:
   turn (~30 ms at 60 turns here). This store keeps recently active
   conversations in memory (LRU, idle entries expire) and appends only the new
   events to the database. The database stays the record; the cache is only a
-  faster way to read it. It assumes one Rasa process per database (the
-  default `make run`); set `cache_size: 0` in endpoints.yml for several.
+  faster way to read it. With one Rasa process per database (the default
+  `make run`) it is trusted as is. With several replicas (PostgreSQL, see
+  docs/CLUSTER.md) each read first asks the database for the id of the
+  conversation's newest row (one indexed query); a copy another replica or
+  a retention run has changed since is dropped and re-read. `TRACKER_CACHE`
+  chooses: `on` (trust, the SQLite default), `validate` (the PostgreSQL
+  default) or `off` (always re-read and replay everything).
+* **PostgreSQL from the environment.** With `TRACKER_STORE_URL`
+  (`postgresql://user@host:port/db`) set, the same store keeps conversations
+  in PostgreSQL instead of the `db` of endpoints.yml; the password comes from
+  `TRACKER_STORE_PASSWORD` or libpq's `PGPASSWORD`, never from a file in the
+  repository. The table is created on first start (Rasa's schema). Pool:
+  `SQL_POOL_SIZE` (default 4), `SQL_MAX_OVERFLOW` (8); connections are
+  checked before use, so a restarted database is picked up without an error.
 * **Compaction of the in-memory copy.** Dialogue prediction looks at the whole
   event list, so a long conversation slowed every turn down. When a cached
   conversation grows past `compact_at` events, its in-memory copy is rebuilt
@@ -42,6 +54,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -54,6 +67,7 @@ ERASE_SLOT = "erase_conversation"
 _ERASE_RESULTS: "OrderedDict[str, bool]" = OrderedDict()
 _RESULTS_LOCK = threading.Lock()
 _RESULTS_MAX = 10_000
+CACHE_MODES = ("on", "validate", "off")
 
 
 def _record_erase_result(sender_id: str, ok: bool) -> None:
@@ -87,6 +101,26 @@ def prepare_sqlite_file(db: Any) -> None:
             logger.warning("could not restrict the permissions of the database files: %s", type(exc).__name__)
 
 
+def postgres_settings(url: str) -> dict:
+    """SQLTrackerStore arguments from TRACKER_STORE_URL (postgresql://user@host:port/db).
+
+    The password may be in the URL (from the environment) or, better, in
+    TRACKER_STORE_PASSWORD or libpq's PGPASSWORD.
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        raise ValueError("TRACKER_STORE_URL must be a postgresql:// URL")
+    password = parsed.password or os.environ.get("TRACKER_STORE_PASSWORD") or None
+    engine_url = parsed.set(drivername="postgresql+psycopg2", password=password)
+    # Rasa's SQLTrackerStore takes a complete URL in `host`
+    return {"dialect": "postgresql", "host": engine_url.render_as_string(hide_password=False), "db": parsed.database}
+
+
+def redacted(url: str) -> str:
+    """The URL without its password (for messages and logs)."""
+    return repr(sa.engine.make_url(url))
+
+
 class ErasableSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` with erasure on request, a tracker cache and compaction."""
 
@@ -98,20 +132,56 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         cache_idle_seconds: float = 1800,
         compact_at: int = 60,
         keep_events: int = 24,
+        cache_mode: Optional[str] = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("dialect", "sqlite")
+        url = os.environ.get("TRACKER_STORE_URL", "").strip()
+        if url:
+            kwargs.update(postgres_settings(url))
+            host = kwargs.pop("host")
         if kwargs["dialect"] == "sqlite":
             prepare_sqlite_file(kwargs.get("db", "rasa.db"))
         super().__init__(*args, host=host, **kwargs)
         if self.engine.dialect.name == "sqlite":
             self._tune_sqlite()
+        elif self.engine.dialect.name == "postgresql":
+            self._tune_postgres()
         self.cache_size = int(cache_size)
         self.cache_idle_seconds = float(cache_idle_seconds)
         self.compact_at = int(compact_at)
         self.keep_events = int(keep_events)
-        # sender_id -> (tracker, last stored event object, last use)
-        self._cache: "OrderedDict[str, Tuple[DialogueStateTracker, Optional[Event], float]]" = OrderedDict()
+        default_mode = "on" if self.engine.dialect.name == "sqlite" else "validate"
+        mode = (os.environ.get("TRACKER_CACHE") or cache_mode or default_mode).strip().lower()
+        if mode not in CACHE_MODES:
+            raise ValueError(f"TRACKER_CACHE must be one of {', '.join(CACHE_MODES)}, not {mode!r}")
+        self.cache_mode = mode
+        if mode == "off":
+            self.cache_size = 0
+        # sender_id -> (tracker, last stored event object, last use, id of the newest stored row)
+        self._cache: "OrderedDict[str, Tuple[DialogueStateTracker, Optional[Event], float, Optional[int]]]" = (
+            OrderedDict()
+        )
+        events = self.SQLEvent.__table__
+        self._last_id_query = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("s"))
+
+    # ------------------------------------------------------------------ postgresql
+    def _tune_postgres(self) -> None:
+        """A small pool whose connections are checked before use (a restarted database costs no error)."""
+        from sqlalchemy.orm import sessionmaker
+
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url,
+            pool_size=int(os.environ.get("SQL_POOL_SIZE", "4")),
+            max_overflow=int(os.environ.get("SQL_MAX_OVERFLOW", "8")),
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            pool_timeout=5,
+            connect_args={"connect_timeout": 5, "application_name": "rasa-tracker-store"},
+        )
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     # ------------------------------------------------------------------ sqlite
     def _tune_sqlite(self) -> None:
@@ -146,7 +216,7 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     # ------------------------------------------------------------------ cache
-    def _cached(self, sender_id: str) -> Optional[Tuple[DialogueStateTracker, Optional[Event], float]]:
+    def _cached(self, sender_id: str) -> Optional[Tuple[DialogueStateTracker, Optional[Event], float, Optional[int]]]:
         entry = self._cache.get(sender_id)
         if entry is None:
             return None
@@ -156,22 +226,38 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         self._cache.move_to_end(sender_id)
         return entry
 
-    def _remember(self, tracker: DialogueStateTracker) -> None:
+    def _remember(self, tracker: DialogueStateTracker, last_id: Optional[int] = None) -> None:
         if self.cache_size <= 0:
             return
+        if self.cache_mode == "validate" and last_id is None:
+            self._cache.pop(tracker.sender_id, None)  # nothing to check a later read against
+            return
         last = tracker.events[-1] if tracker.events else None
-        self._cache[tracker.sender_id] = (tracker, last, time.monotonic())
+        self._cache[tracker.sender_id] = (tracker, last, time.monotonic(), last_id)
         self._cache.move_to_end(tracker.sender_id)
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
+    def _last_id(self, sender_id: str) -> Optional[int]:
+        """Id of the newest stored row of this conversation (None: nothing stored)."""
+        with self.engine.connect() as connection:
+            value = connection.execute(self._last_id_query, {"s": sender_id}).scalar()
+        return int(value) if value is not None else None
+
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         entry = self._cached(sender_id)
+        last_id = None
+        if self.cache_mode == "validate" and self.cache_size > 0:
+            # another replica (or a retention run) may have changed the conversation since
+            last_id = self._last_id(sender_id)
+            if entry is not None and (last_id is None or entry[3] != last_id):
+                self._cache.pop(sender_id, None)
+                entry = None
         if entry is not None:
             return entry[0]
         tracker = await super().retrieve(sender_id)
         if tracker is not None:
-            self._remember(tracker)
+            self._remember(tracker, last_id)
         return tracker
 
     # ------------------------------------------------------------------ save
@@ -189,14 +275,19 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
                 logger.error("erasing a conversation on the visitor's request FAILED")
             return
         new_events = self._new_events(tracker)
+        last_id = None
         if new_events is None:
             # not read through this store's cache: Rasa's own bookkeeping applies
             await super().save(tracker)
+            if self.cache_mode == "validate" and self.cache_size > 0:
+                last_id = self._last_id(tracker.sender_id)
         else:
-            self._insert(tracker.sender_id, new_events)
+            last_id = self._insert(tracker.sender_id, new_events)
             if self.event_broker is not None:  # as Rasa's save does (none is configured by default)
                 await self._stream_new_events(self.event_broker, new_events, tracker.sender_id)
-        self._remember(self._compacted(tracker))
+            if not new_events and tracker.sender_id in self._cache:
+                last_id = self._cache[tracker.sender_id][3]  # no new row: the cached id still names the newest
+        self._remember(self._compacted(tracker), last_id)
 
     def _new_events(self, tracker: DialogueStateTracker) -> Optional[List[Event]]:
         """Events appended since this store last read or wrote the tracker."""
@@ -212,14 +303,16 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
                 return events[index + 1:]
         return None
 
-    def _insert(self, sender_id: str, events: List[Event]) -> None:
+    def _insert(self, sender_id: str, events: List[Event]) -> Optional[int]:
         """Append events with one multi-row INSERT (the same columns Rasa writes).
 
         A plain Core insert costs about a third of adding ORM objects one by one
-        (0.25 vs 0.65 ms per turn here).
+        (0.25 vs 0.65 ms per turn here). In `validate` cache mode it returns the
+        id of the newest row written (PostgreSQL: INSERT ... RETURNING, no extra
+        round trip); else None.
         """
         if not events:
-            return
+            return None
         rows = []
         for event in events:
             data = event.as_dict()
@@ -231,9 +324,18 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
                 "action_name": data.get("name"),
                 "data": json.dumps(data),
             })
-        with self.session_scope() as session:
-            session.execute(self.SQLEvent.__table__.insert(), rows)
-            session.commit()
+        table = self.SQLEvent.__table__
+        if self.cache_mode != "validate":
+            with self.session_scope() as session:
+                session.execute(table.insert(), rows)
+                session.commit()
+            return None
+        with self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":
+                ids = connection.execute(table.insert().values(rows).returning(table.c.id)).scalars().all()
+                return max(ids)
+            connection.execute(table.insert(), rows)
+            return connection.execute(self._last_id_query, {"s": sender_id}).scalar()
 
     def _compacted(self, tracker: DialogueStateTracker) -> DialogueStateTracker:
         """A shorter in-memory copy once a conversation is long (see module doc)."""
