@@ -63,7 +63,7 @@ help:
 
 # ---- installation ----------------------------------------------------------
 venv: $(STAMP)
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock requirements-nodeps.lock
 	@if [ -z "$(PYTHON310)" ]; then \
 	  echo "Python 3.10 was not found. Rasa 3.6 needs Python 3.8-3.10."; \
 	  echo "Install it, e.g. 'pyenv install 3.10' or 'apt-get install python3.10 python3.10-venv',"; \
@@ -71,6 +71,7 @@ $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-nodeps.lock
 	@touch $(STAMP)
 
 web: $(WEB_STAMP)

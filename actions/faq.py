@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.replies import latest_intent, reply
 from assistant import contract
 from assistant.content import Content, get_content
+from actions.language import turn_content
 
 FAQ_PREFIX = contract.FAQ_INTENT_PREFIX
 # "will it help MY feet?", "I'm diabetic, does it work for me?"
@@ -69,7 +70,7 @@ class ActionAnswerFaq(Action):
         return "action_answer_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         latest = tracker.latest_message or {}
         safety = latest.get("safety") or {}
         text = latest.get("text") or ""

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant import contract
 from assistant.content import Content, get_content
+from actions.language import turn_content
 
 # Which messages.yml entry answers which intent. Wording lives in content/.
 INTENT_MESSAGES: Dict[str, str] = {
@@ -51,7 +52,7 @@ class ActionReply(Action):
         from actions.checkin import answer_checkin, checkin_answer  # deferred: actions.faq imports this module
         from actions.faq import answer_topics
 
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         answer = checkin_answer(tracker, latest_intent(tracker))
         if answer is not None:
             events = answer_checkin(dispatcher, content, tracker, answer, answer_topics)
@@ -65,6 +66,12 @@ class ActionReply(Action):
             accepted = accept_offer(dispatcher, content, tracker)
             if accepted is not None:
                 return accepted
+        if latest_intent(tracker) == "switch_language":
+            # the slot is already set from the message; confirm in the new language
+            reply(dispatcher, content, "language_switched")
+            if (tracker.active_loop or {}).get("name") != "prescreen_form":
+                reply(dispatcher, content, "greeting")
+            return []
         reply(dispatcher, content, INTENT_MESSAGES.get(latest_intent(tracker), "fallback"))
         return []
 
@@ -76,7 +83,7 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        reply(dispatcher, get_content(), "fallback")
+        reply(dispatcher, turn_content(dispatcher, tracker), "fallback")
         return []
 
 
@@ -102,7 +109,7 @@ class ActionStartOver(Action):
         return "action_start_over"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         reply(dispatcher, content, "start_over_done")
         reply(dispatcher, content, "greeting")
         return [ActiveLoop(None), AllSlotsReset()]

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.checkin import ask_checkin, section_template
 from assistant.content import get_content
+from actions.language import turn_content
 from actions.faq import answer_topics, message_topics
 from assistant import contract
 from assistant.safety import languages
@@ -46,7 +47,7 @@ def decision(tracker: Tracker) -> Tuple[str, str]:
 
 
 def template_for(kind: str, category: str, content: Any) -> Optional[str]:
-    detector = safety_detector()
+    detector = content.safety_detector  # the English patterns; the messages in the content's language
     if category:
         try:
             return detector.message_for(kind, category)
@@ -75,7 +76,7 @@ class ActionRespondSafety(Action):
         return "action_respond_safety"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         kind, category = decision(tracker)
         if kind == "checkin":
             return ask_checkin(dispatcher, content, message_topics(tracker))

@@ -13,7 +13,8 @@ the intent (confidence 1.0) when the message is:
   are then answered with a gentle line that gives 988;
 - a request for an individual medical decision (patterns: start, stop or
   change a medicine or dose, diagnose me, read my results, skip a treatment);
-- empty, too long, or not in English.
+- empty, too long, a request to change language, or in a language other
+  than English and Spanish (components/language.py).
 
 It also sets ``safety`` on the parse data (kind, source, clause, scores; never
 text) so the action server replies to what was decided here.
@@ -38,7 +39,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from assistant import contract, risk, settings
 from assistant.safety import languages
 from assistant.textmodel import TextModel
-from components.language import is_probably_not_english
+from components import language as lang
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 RISK_FILE = "risk.npz"
 SAFETY_KEY = "safety"
 TOPICS_KEY = "topics"
+LANGUAGE_KEY = "language"  # {code, confident, score}: assistant/language.py
 CLAUSES_KEY = "clauses"  # set by ClauseIntentClassifier: the split and its features, reused here
 FEATURES_KEY = "clause_features"
 
@@ -99,7 +101,7 @@ def decision_for(text: Any) -> Optional[str]:
 
 
 def guard_intent(text: Any, max_chars: int, assessment: Optional[risk.Assessment] = None,
-                 topics: Optional[List[str]] = None) -> Optional[str]:
+                 topics: Optional[List[str]] = None, detection: Optional[lang.Detection] = None) -> Optional[str]:
     """The intent a message must get regardless of the classifier, or None."""
     if not isinstance(text, str) or not text.strip():
         return "empty_message"
@@ -112,7 +114,10 @@ def guard_intent(text: Any, max_chars: int, assessment: Optional[risk.Assessment
         return "message_too_long"
     if not any(c.isalnum() for c in text):
         return "empty_message"
-    if is_probably_not_english(text):
+    # languages (assistant/language.py): English and Spanish are served; a request switches
+    if lang.requested_language(text):
+        return "switch_language"
+    if lang.is_unsupported_language(text, detection):
         return "non_english"
     return None
 
@@ -146,6 +151,7 @@ class MessageGuard(GraphComponent):
         self._resource = resource
         self.risk_model = risk.RiskModel(model) if model is not None else None
         self._detector()  # build the lexicon when the model loads, not on a visitor's first message
+        lang.warm_up()  # and the language detector
         if model is not None:
             _ACTIVE[:] = [self]  # the loaded model's guard answers decision_for()
 
@@ -215,11 +221,19 @@ class MessageGuard(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             assessment = None
+            detection = None
             if isinstance(text, str) and text.strip():
                 assessment = self.assess(text, message.get(CLAUSES_KEY), message.get(FEATURES_KEY))
                 message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
                 _remember(text, assessment.kind)
-            intent = guard_intent(text, self.max_chars, assessment, message.get(TOPICS_KEY))
+                if not text.startswith("/"):  # a button's /intent payload says nothing about language
+                    detection = lang.detect(text[:2000])
+                    message.set(LANGUAGE_KEY, detection.as_dict(), add_to_output=True)
+                    entity = lang.language_entity(text, detection)
+                    if entity is not None:
+                        others = [e for e in message.get("entities") or [] if e.get("entity") != "language"]
+                        message.set("entities", others + [entity], add_to_output=True)
+            intent = guard_intent(text, self.max_chars, assessment, message.get(TOPICS_KEY), detection)
             if intent is None:
                 self._drop_guard_only_guess(message)
                 continue

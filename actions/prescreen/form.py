@@ -30,6 +30,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.checkin import checkin_answer
 from actions.replies import latest_intent, leave_prescreen_events, prescreen_reset_events, prescreen_slots
 from assistant.content import Content, get_content
+from actions.language import turn_content
 from assistant.prescreen import criteria
 from assistant.prescreen.parsers import parse_consent
 from assistant.prescreen.text import normalize
@@ -57,6 +58,7 @@ EXIT_MIN_CONFIDENCE = 0.5
 INTERRUPT_INTENTS = {
     "greet", "thank", "bot_challenge", "ask_human", "ask_help", "ask_recall",
     "pain_idiom", "ask_medical_advice", "non_english", "empty_message", "message_too_long",
+    "switch_language",
 }
 # Safety replies (the medical-advice redirect, the gentle line after a pain idiom) come
 # before any explanation of the question.
@@ -159,7 +161,7 @@ class ValidatePrescreenForm(FormValidationAction):
         return f"validate_{FORM}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         spec = content.prescreen
         answers = answers_from(tracker, prescreen_slots(domain))
         notes = notes_from(tracker)
@@ -326,7 +328,7 @@ class AskPrescreenQuestion(Action):
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         spec = content.prescreen
         prompt = tracker.get_slot(PROMPT)
         if self.slot == CONSENT and prompt is None:
@@ -375,7 +377,7 @@ class AskPrescreenConfirm(Action):
         return f"action_ask_{CONFIRM}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         spec = content.prescreen
         confirm = spec.get("confirm") or {}
         replies = spec.get("replies") or {}
@@ -430,7 +432,7 @@ class ActionSubmitPrescreen(Action):
         return "action_submit_prescreen"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         spec = content.prescreen
         answers = answers_from(tracker, prescreen_slots(domain))
         if answers.get(CONSENT) != "yes":
@@ -483,7 +485,7 @@ class ActionStop(Action):
         return "action_stop"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         if (tracker.active_loop or {}).get("name") == FORM:
             dispatcher.utter_message(text=content.render((content.prescreen.get("cancelled") or {}).get("text")))
             return leave_prescreen_events(domain)
@@ -500,7 +502,7 @@ class ActionRestartPrescreen(Action):
         return "action_restart_prescreen"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        content = get_content()
+        content = turn_content(dispatcher, tracker)
         dispatcher.utter_message(text=content.render((content.prescreen.get("restarted") or {}).get("text")))
         consent = tracker.get_slot(CONSENT)
         return prescreen_reset_events(domain) + [SlotSet(CONSENT, consent), SlotSet(REQUESTED_SLOT, None)]

@@ -29,6 +29,8 @@ from assistant.content.placeholders import clinic_from, fill
 logger = logging.getLogger(__name__)
 
 Signature = tuple[tuple[str, int, int], ...]
+#: what a language button sends (assistant.language.requested_language reads it)
+LANGUAGE_PAYLOADS = {"en": "English", "es": "Español"}
 
 
 def __getattr__(name: str) -> Path:
@@ -47,6 +49,35 @@ class Content:
     data: dict[str, Any]
     clinic: dict[str, str]
     loaded_at: float
+    language: str = "en"
+    english: Content | None = None  # set on a translation: the snapshot it was made from
+
+    # -- languages -----------------------------------------------------------
+    def in_language(self, language: str | None) -> Content:
+        """This snapshot in ``language`` ("en", "es"): content/es/ laid over the English files.
+
+        A text without a Spanish version keeps its English one (`make check` lists them).
+        Unknown languages get English.
+        """
+        if not language or language == self.language or self.language != "en":
+            return self
+        return self._translations.get(language, self)
+
+    @functools.cached_property
+    def _translations(self) -> dict[str, Content]:
+        from assistant.content.translation import FILES, overlay
+
+        out: dict[str, Content] = {}
+        for language, files in (self.data.get("translations") or {}).items():
+            data = dict(self.data)
+            data.pop("translations", None)
+            for stem in FILES:
+                if stem in data and files.get(stem):
+                    data[stem] = overlay(data[stem], files[stem])
+            out[language] = Content(
+                data=data, clinic=clinic_from(data), loaded_at=self.loaded_at, language=language, english=self
+            )
+        return out
 
     # -- rendering ---------------------------------------------------------
     def render(self, text: str | None) -> str:
@@ -67,6 +98,9 @@ class Content:
                 out.append({"title": title or self.render(topic.get("title")), "payload": f"/faq_{spec['topic']}"})
             elif spec.get("intent"):
                 out.append({"title": title, "payload": f"/{spec['intent']}"})
+            elif spec.get("language"):
+                # the visitor's way to switch: the language's own name, read by assistant.language
+                out.append({"title": title, "payload": LANGUAGE_PAYLOADS.get(spec["language"], title)})
             elif spec.get("url"):
                 url = self.render(spec["url"])
                 out.append({"title": title, "url": url, "payload": url})
@@ -102,10 +136,38 @@ class Content:
         """
         from assistant.safety import SafetyDetector  # deferred: compiles regexes
 
+        if self.language != "en" and self.english is not None:
+            # the English patterns (one compiled set), this language's messages
+            return TranslatedDetector(self.english.safety_detector, self.safety)
         return SafetyDetector(self.data["safety"])
 
     def topic_buttons(self, topic_ids: Iterable[str]) -> list[dict[str, str]]:
         return self.buttons({"topic": t} for t in topic_ids)
+
+
+class TranslatedDetector:
+    """The English safety patterns, answering with another language's messages (same ids)."""
+
+    def __init__(self, detector: Any, safety: Mapping[str, Any]) -> None:
+        self._detector = detector
+        self._messages: dict[tuple[str, str], str] = {}
+        for kind, section in safety.items():
+            if not isinstance(section, Mapping):
+                continue
+            for category in section.get("categories") or []:
+                if isinstance(category, Mapping) and category.get("message"):
+                    self._messages[(kind, str(category.get("id")))] = str(category["message"])
+            for kind_, category_id in detector.categories:
+                if kind_ == kind and (kind, category_id) not in self._messages and section.get("message"):
+                    self._messages[(kind, category_id)] = str(section["message"])
+
+    def message_for(self, kind: str, category: str) -> str:
+        if (kind, category) in self._messages:
+            return self._messages[(kind, category)]
+        return str(self._detector.message_for(kind, category))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._detector, name)
 
 
 class _FromSettings:
@@ -138,7 +200,7 @@ class ContentStore:
         self._checked_at = 0.0
 
     def _files(self) -> list[Path]:
-        files = sorted(self.content_dir.glob("*.yml"))
+        files = sorted(self.content_dir.glob("*.yml")) + sorted(self.content_dir.glob("es/*.yml"))
         if self.data_dir and (self.data_dir / "nlu").is_dir():
             files += sorted((self.data_dir / "nlu").glob("*.yml"))
         return files

@@ -37,7 +37,7 @@ def english_words(nlu_dir: Path = NLU_DIR) -> frozenset[str]:
     """Words of the English training phrasings (data/nlu, without the Spanish and other-language files)."""
     words: set[str] = set()
     for path in sorted(nlu_dir.glob("*.yml")):
-        if path.stem.startswith(("es", "guard")):  # Spanish, and the other-language examples
+        if path.stem.startswith(("es", "guard", "language")):  # Spanish, the other-language examples, language requests
             continue
         for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             words.update(w.lower() for w in _WORD.findall(str(item.get("examples") or "")))

@@ -30,7 +30,10 @@ def _assess(detector, text):
     (42, "empty_message"),
     ("😀😀", "empty_message"),
     ("?!", "empty_message"),
-    ("¿Cuánto cuesta el tratamiento?", "non_english"),
+    ("¿Cuánto cuesta el tratamiento?", None),  # Spanish is served (issue 14)
+    ("Bonjour, combien coûte le traitement pour les nerfs ?", "non_english"),
+    ("Español", "switch_language"),
+    ("in English please", "switch_language"),
     ("神经病变是什么", "non_english"),
     ("a" * 1001, "message_too_long"),
     ("how many sessions are needed", None),

@@ -79,6 +79,8 @@ def validate_dir(
     order = {ctx.file_label(s): i for i, s in enumerate(CONTENT_FILES)}
     problems = sorted(ctx.problems, key=lambda p: (p.severity != "error", order.get(p.file, 99), p.file, p.line or 0))
     data = {stem: doc.data for stem, doc in ctx.docs.items()}
+    if ctx.translations:
+        data["translations"] = ctx.translations  # {"es": {stem: data}}: Content.in_language lays them over
     return Report(problems=problems, data=data)
 
 
@@ -99,6 +101,16 @@ def _run(ctx: Context) -> None:
     ctx.guarded("messages", messages.check_messages, ctx)
     for stem in owned.OWNED_FILES:
         ctx.guarded(stem, owned.check_owned_file, ctx, stem)
+    ctx.translations = {}
+    try:
+        from assistant.content.translation import check_translation
+
+        english = {stem: doc.data for stem, doc in ctx.docs.items()}
+        spanish = check_translation(ctx, english)
+        if spanish is not None:
+            ctx.translations["es"] = spanish
+    except Exception as exc:
+        ctx.add_raw(f"{ctx.content_label}/es", None, "", f"Spanish content could not be checked ({type(exc).__name__})")
     if ctx.graded_unavailable:
         ctx.add_raw(ctx.content_label, None, "", "reading grade not checked: textstat is not usable here", "warning")
 

@@ -47,6 +47,9 @@ def check_button(ctx: Context, stem: str, path: str, button: Any, free_answer: b
         return
     if target == "url":
         wording.check_url(ctx, stem, field, value)
+    elif target == "language":
+        if value not in ("en", "es"):
+            ctx.add(stem, field, f"{name} '{value}': the languages are en (English) and es (Spanish)")
     elif target == "topic":
         if ctx.topic_ids is not None and value not in ctx.topic_ids:
             ctx.add(stem, field, f"{name} '{value}' does not exist in faq.yml{suggest(value, sorted(ctx.topic_ids))}")

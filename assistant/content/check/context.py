@@ -53,6 +53,7 @@ class Context:
         self.topic_index: dict[int, str] = {}  # topic position -> id
         self.nlu: dict[str, NluIntent] | None = None  # None: no NLU data, skip intent checks
         self.graded_unavailable = False
+        self.translations: dict[str, Any] = {}  # language -> {stem: data} of content/<language>/
         try:
             self.content_label = self.content_dir.resolve().name or str(self.content_dir)
         except Exception:

@@ -51,7 +51,7 @@ REQUIRED_MESSAGES = (
     "start_over_done",
     "disclaimer",
 )
-BUTTON_TARGETS = ("topic", "intent", "url")
+BUTTON_TARGETS = ("topic", "intent", "url", "language")
 
 TEXT: Schema = {"type": "string", "pattern": r"\S"}  # non-blank text
 
@@ -188,7 +188,7 @@ BUTTON: Schema = {
     },
     "additionalProperties": False,
     "required": ["title"],
-    "properties": {"title": TEXT, "topic": {}, "intent": {}, "url": {}},  # targets: see buttons.py
+    "properties": {"title": TEXT, "topic": {}, "intent": {}, "url": {}, "language": {}},  # targets: see buttons.py
 }
 
 BUTTONS: Schema = {
