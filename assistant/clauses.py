@@ -75,9 +75,21 @@ _LEAD_IN = re.compile(
 )
 
 
+# a question asked inside a longer clause: "for autoimmune neuropathy how does this help",
+# "if I want to move forward what do I do", "I was wondering whether it hurts"
+_EMBEDDED_QUESTION = re.compile(
+    r"\b(?:(?:how|what|whats|when|where|why|which)\s+(?:\w+\s+)?"
+    r"(?:do|does|did|is|are|was|were|can|could|would|will|should|much|many|long|soon|often|kind|type|happens)"
+    r"|wonder(?:ing)?\s+(?:if|whether|how|what|when)|(?:tell|explain to|let)\s+me\s+(?:know\s+)?(?:how|what|if|whether|when))\b"
+)
+
+
 def is_question(clause: str) -> bool:
-    """A clause that asks something: ends with '?' or opens with a question word (after "and", "so", ...)."""
+    """A clause that asks something: ends with '?', opens with a question word (after "and", "so", ...),
+    or asks one inside it ("for autoimmune neuropathy how does this help")."""
     c = clause.strip().lower()
     if c.endswith("?"):
         return True
-    return bool(re.match(r"(?:" + _QUESTION_WORDS + r")\b", _LEAD_IN.sub("", c)))
+    if re.match(r"(?:" + _QUESTION_WORDS + r")\b", _LEAD_IN.sub("", c)):
+        return True
+    return bool(_EMBEDDED_QUESTION.search(c))

@@ -45,3 +45,12 @@ def test_is_question():
 
 def test_the_question_mark_is_kept_on_the_clause_it_ends():
     assert split_clauses("my feet burn. does it help? thanks") == ["my feet burn", "does it help?", "thanks"]
+
+
+def test_is_question_finds_a_question_inside_a_clause():
+    assert is_question("for autoimmune neuropathy how does this help")
+    assert is_question("and if I want to move forward what do I do")
+    assert is_question("I was wondering whether it hurts")
+    assert is_question("please tell me how long it takes")
+    assert not is_question("my feet went numb in 2019")
+    assert not is_question("and then my toes went numb too")
