@@ -36,6 +36,15 @@ Three jobs on top of Rasa's `SQLTrackerStore`:
   repository. The table is created on first start (Rasa's schema). Pool:
   `SQL_POOL_SIZE` (default 4), `SQL_MAX_OVERFLOW` (8); connections are
   checked before use, so a restarted database is picked up without an error.
+* **No silent amnesia on PostgreSQL.** Rasa wraps every tracker store in a
+  `FailSafeTrackerStore` that, when the database fails, starts the visitor
+  over in an empty in-memory conversation and keeps that turn only in this
+  process. With several replicas that would answer out of context and lose
+  what the visitor said. On PostgreSQL this store's errors pass through
+  instead (`fail_loudly`), so the channel's safety net (channels/guard.py)
+  answers with the clinic's apology and phone number, and the conversation
+  continues where it was once the database is back. SQLite (`make run`)
+  keeps Rasa's behaviour.
 * **Compaction of the in-memory copy.** Dialogue prediction looks at the whole
   event list, so a long conversation slowed every turn down. When a cached
   conversation grows past `compact_at` events, its in-memory copy is rebuilt
@@ -121,8 +130,45 @@ def redacted(url: str) -> str:
     return repr(sa.engine.make_url(url))
 
 
+def _inner_store(store: Any) -> Any:
+    """The store inside Rasa's wrappers (FailSafeTrackerStore -> AwaitableTrackerStore -> store)."""
+    for _ in range(4):
+        inner = getattr(store, "_tracker_store", None)
+        if inner is None:
+            return store
+        store = inner
+    return store
+
+
+def install_fail_loudly() -> None:
+    """Let a store with `fail_loudly` raise through Rasa's FailSafeTrackerStore (idempotent)."""
+    from rasa.core import tracker_store as rasa_stores
+
+    cls = rasa_stores.FailSafeTrackerStore
+    if getattr(cls, "_erasable_fail_loudly", False):
+        return
+    originals = {name: getattr(cls, name) for name in ("retrieve", "retrieve_full_tracker", "save")}
+
+    def passthrough(name: str) -> Any:
+        original = originals[name]
+
+        async def method(self: Any, arg: Any) -> Any:
+            if getattr(_inner_store(self), "fail_loudly", False):
+                return await getattr(self._tracker_store, name)(arg)
+            return await original(self, arg)
+
+        method.__name__ = name
+        return method
+
+    for name in originals:
+        setattr(cls, name, passthrough(name))
+    cls._erasable_fail_loudly = True
+
+
 class ErasableSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` with erasure on request, a tracker cache and compaction."""
+
+    fail_loudly = False  # True on PostgreSQL: errors reach the channel's apology (see module doc)
 
     def __init__(
         self,
@@ -147,6 +193,8 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
             self._tune_sqlite()
         elif self.engine.dialect.name == "postgresql":
             self._tune_postgres()
+            self.fail_loudly = True
+            install_fail_loudly()
         self.cache_size = int(cache_size)
         self.cache_idle_seconds = float(cache_idle_seconds)
         self.compact_at = int(compact_at)
