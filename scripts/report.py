@@ -336,15 +336,56 @@ def topic_titles() -> Dict[str, str]:
     return titles
 
 
-def scan_events(db: Path, since: Optional[dt.date] = None, until: Optional[dt.date] = None,
+def _is_postgres(db: Any) -> bool:
+    return str(db).startswith(("postgresql://", "postgresql+psycopg2://", "postgres://"))
+
+
+def _connect(db: Any) -> Any:
+    """A read-only connection: the SQLite file, or PostgreSQL (the cluster; TRACKER_STORE_URL)."""
+    if not _is_postgres(db):
+        return sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    import psycopg2
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(str(db))
+    conn = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=unquote(parts.username or ""),
+                            password=unquote(parts.password) if parts.password
+                            else os.environ.get("TRACKER_STORE_PASSWORD") or None,
+                            dbname=parts.path.lstrip("/"), connect_timeout=10)
+    conn.set_session(readonly=True)
+    return conn
+
+
+def _execute(conn: Any, query: str) -> Any:
+    if isinstance(conn, sqlite3.Connection):
+        return conn.execute(query)
+    cursor = conn.cursor(name="report_scan")  # server-side: rows are streamed, not all held at once
+    cursor.itersize = 2000
+    cursor.execute(query)
+    return cursor
+
+
+def db_errors() -> tuple:
+    errors: tuple = (sqlite3.Error,)
+    try:
+        import psycopg2
+
+        errors += (psycopg2.Error,)
+    except ImportError:
+        pass
+    return errors
+
+
+def scan_events(db: Any, since: Optional[dt.date] = None, until: Optional[dt.date] = None,
                 exclude_prefixes: Optional[Sequence[str]] = None) -> Scan:
     """Read the events table; only masked text and counts leave this function."""
     lo = _day_start(since) if since else float("-inf")
     hi = _day_start(until + dt.timedelta(days=1)) if until else float("inf")
     prefixes = tuple(exclude_prefixes) if exclude_prefixes is not None else test_prefixes()
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = _connect(db)
     try:
-        rows = conn.execute(
+        rows = _execute(
+            conn,
             "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events "
             "WHERE type_name IN ('user', 'action', 'bot', 'slot', 'active_loop') ORDER BY sender_id, timestamp, id"
         )
@@ -650,9 +691,13 @@ def main(argv: Optional[List[str]] = None) -> int:
                         default=os.environ.get("REPORT_INCLUDE_TEST_TRAFFIC", "") == "1",
                         help="also count test and benchmark conversations (sender ids starting with "
                              + ", ".join(TEST_SENDER_PREFIXES) + ")")
+    parser.add_argument("--url", default=os.environ.get("TRACKER_STORE_URL", ""),
+                        help="the cluster's PostgreSQL, postgresql://user@host:port/db (default: TRACKER_STORE_URL; "
+                             "password from TRACKER_STORE_PASSWORD); wins over --db")
     args = parser.parse_args(argv)
+    source = args.url or args.db
 
-    if not args.db.is_file():
+    if not args.url and not args.db.is_file():
         print(f"report: no conversation database at {args.db} (is the assistant running with the SQL tracker "
               "store? set --db or TRACKER_DB)", file=sys.stderr)
         return 2
@@ -660,10 +705,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("report: --since is after --until", file=sys.stderr)
         return 2
     try:
-        scan = scan_events(args.db, args.since, args.until,
+        scan = scan_events(source, args.since, args.until,
                            exclude_prefixes=() if args.include_test_traffic else None)
-    except sqlite3.Error as exc:
-        print(f"report: cannot read {args.db}: {exc}", file=sys.stderr)
+    except db_errors() as exc:
+        where = "PostgreSQL (TRACKER_STORE_URL)" if args.url else args.db
+        print(f"report: cannot read {where}: {type(exc).__name__}: {str(exc).strip()[:200]}", file=sys.stderr)
         return 2
     groups = group_messages(scan.unanswered, args.similarity)
     period = f"{args.since or 'start'} to {args.until or 'today'}"

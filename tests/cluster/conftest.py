@@ -78,3 +78,8 @@ def stored(s: Dict, sender: str) -> int:
 def user_texts(s: Dict, sender: str) -> List[str]:
     rows = sql(s, "SELECT data FROM events WHERE sender_id = %s AND type_name = 'user' ORDER BY id", (sender,))
     return [json.loads(r[0]).get("text") for r in rows]
+
+
+def ROOT_ENV(s: Dict) -> Dict[str, str]:  # noqa: N802 - reads as a constant at the call sites
+    """The environment of a tool run against the cluster's PostgreSQL (retention, report)."""
+    return {**os.environ, **cluster.store_env(s), "REPORT_INCLUDE_TEST_TRAFFIC": "0"}
