@@ -34,8 +34,9 @@ Three jobs on top of Rasa's `SQLTrackerStore`:
   in PostgreSQL instead of the `db` of endpoints.yml; the password comes from
   `TRACKER_STORE_PASSWORD` or libpq's `PGPASSWORD`, never from a file in the
   repository. The table is created on first start (Rasa's schema). Pool:
-  `SQL_POOL_SIZE` (default 4), `SQL_MAX_OVERFLOW` (8); connections are
-  checked before use, so a restarted database is picked up without an error.
+  `SQL_POOL_SIZE` (default 4), `SQL_MAX_OVERFLOW` (8); a connection found
+  dead (the database restarted) is replaced and the query tried once more,
+  so a restart costs no visitor an error once the database is back.
 * **No silent amnesia on PostgreSQL.** Rasa wraps every tracker store in a
   `FailSafeTrackerStore` that, when the database fails, starts the visitor
   over in an empty in-memory conversation and keeps that turn only in this
@@ -224,7 +225,9 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
             url,
             pool_size=int(os.environ.get("SQL_POOL_SIZE", "4")),
             max_overflow=int(os.environ.get("SQL_MAX_OVERFLOW", "8")),
-            pool_pre_ping=True,
+            # no ping before each use (a round trip per query); a connection found dead is
+            # retried once in _last_id, the first query of every message (see there)
+            pool_pre_ping=False,
             pool_recycle=1800,
             pool_timeout=5,
             connect_args={"connect_timeout": 5, "application_name": "rasa-tracker-store"},
@@ -287,10 +290,20 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
             self._cache.popitem(last=False)
 
     def _last_id(self, sender_id: str) -> Optional[int]:
-        """Id of the newest stored row of this conversation (None: nothing stored)."""
-        with self.engine.connect() as connection:
-            value = connection.execute(self._last_id_query, {"s": sender_id}).scalar()
-        return int(value) if value is not None else None
+        """Id of the newest stored row of this conversation (None: nothing stored).
+
+        The first query of every message. If its pooled connection turns out dead (the database
+        restarted), SQLAlchemy empties the pool and the query is tried once more on a new one.
+        """
+        for attempt in (1, 2):
+            try:
+                with self.engine.connect() as connection:
+                    value = connection.execute(self._last_id_query, {"s": sender_id}).scalar()
+                return int(value) if value is not None else None
+            except sa.exc.DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        return None
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         entry = self._cached(sender_id)
