@@ -11,6 +11,8 @@ Layers, first match wins, crisis before emergency:
    intents on ``data/risk/*.yml`` (crisis / emergency / none, with many hard
    negatives), for wording nobody listed. Above ``crisis_threshold`` it is a
    crisis; above ``emergency_threshold`` an emergency.
+   An emergency with a crisis signal above ``crisis_with_emergency`` beside
+   it is answered as a crisis: the crisis reply gives 911 too.
 3. **Check-in band**: a real but uncertain crisis signal (``checkin_threshold``
    up to ``crisis_threshold``), or a pain idiom from the patterns ("my feet are
    killing me"), gets a short, warm, direct question that also gives 988.
@@ -38,6 +40,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "crisis": 0.75,
     "checkin": 0.45,
     "emergency": 0.6,
+    # an emergency with a real crisis signal beside it ("swallowed some bleach, I just wanted the
+    # pain to stop") gets the crisis reply, which gives 911 as well as 988
+    "crisis_with_emergency": 0.35,
 }
 
 
@@ -182,10 +187,14 @@ def assess(
             return Assessment(kind, "model", "", best[kind][1], scores)
         return None
 
-    for kind in ("crisis", "emergency"):
-        result = decided(kind)
-        if result is not None:
-            return result
+    crisis = decided("crisis")
+    if crisis is not None:
+        return crisis
+    emergency = decided("emergency")
+    if emergency is not None:
+        if best["crisis"][0] >= th["crisis_with_emergency"]:
+            return Assessment("crisis", "model", "", best["crisis"][1], scores)
+        return emergency
     if best["crisis"][0] >= th["checkin"]:
         return Assessment("checkin", "model", "", best["crisis"][1], scores)
     for kind in ("pain_idiom", "medical_advice"):

@@ -61,6 +61,16 @@ def test_crisis_comes_before_emergency():
     assert assess("took all my pills to end it", None, model).kind == "crisis"
 
 
+def test_an_emergency_with_a_crisis_signal_beside_it_gets_the_crisis_reply():
+    # the crisis reply gives 911 as well as 988; an emergency alone stays an emergency
+    detector = FakeDetector({"bleach": ("emergency", "poisoning")})
+    model = FakeModel({"wanted the pain to stop": ("crisis", 0.4)})
+    text = "i swallowed some bleach. i just wanted the pain to stop"
+    assert assess(text, detector, model).kind == "crisis"
+    assert assess("my son swallowed some bleach", detector, model).kind == "emergency"
+    assert assess(text, detector, model, thresholds={"crisis_with_emergency": 0.5}).kind == "emergency"
+
+
 def test_uncertain_signal_gets_the_checkin():
     model = FakeModel({"tired of everything": ("crisis", 0.5)})
     assert assess("i am tired of everything", None, model).kind == "checkin"
