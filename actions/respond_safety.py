@@ -84,7 +84,7 @@ class ActionRespondSafety(Action):
         if category in OFFER_PRESCREEN and (tracker.active_loop or {}).get("name") != "prescreen_form":
             buttons = content.buttons(content.message("prescreen_offer").get("buttons"))
         safety = (tracker.latest_message or {}).get("safety") or {}
-        if safety.get("source") == "language" and kind in ("crisis", "emergency"):
+        if safety.get("source") == "language" and kind in ("crisis", "emergency") and category != content.language:
             dispatcher.utter_message(text=in_their_language(kind, category, content))
         else:
             dispatcher.utter_message(text=content.render(template_for(kind, category, content)), buttons=buttons)

@@ -51,6 +51,40 @@ LINGUA_LANGUAGES = {
     "HINDI": "hi",
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: everyday Portuguese words that Spanish does not use (Spanish: mi, usted, no, estoy, con, dolor, pecho)
+_PORTUGUESE = frozenset(
+    [
+        "meu",
+        "minha",
+        "meus",
+        "minhas",
+        "voce",
+        "nao",
+        "estou",
+        "muito",
+        "obrigado",
+        "obrigada",
+        "com",
+        "dor",
+        "peito",
+        "uma",
+        "isso",
+        "essa",
+        "esse",
+        "ele",
+        "ela",
+        "eles",
+        "elas",
+        "tambem",
+        "entao",
+        "agora",
+        "hoje",
+        "ainda",
+        "quero",
+        "posso",
+        "tenho",
+    ]
+)
 #: letters only Vietnamese writes (with a tone or vowel mark stacked on them)
 _VIETNAMESE = set("đơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
 
@@ -178,6 +212,9 @@ def detect(text: str) -> Detection:
     en = en_n + 2 * values.get("en", 0.0)
     other_code = max((k for k in values if k not in SUPPORTED), key=lambda k: values[k], default=None)
     other = 2 * values.get(other_code, 0.0) if other_code else 0.0
+    pt_n = sum(1 for w in words if w in _PORTUGUESE)
+    if pt_n >= 2 and pt_n > es_long and values.get("pt", 0.0) >= values.get("es", 0.0):
+        return Detection("pt", True, values.get("pt", 0.0))
     if other_code and values[other_code] >= 0.6 and values.get("es", 0.0) < 0.2 and es_long <= 1 and en_n <= 1:
         es_n = es_long
     if other_code and other >= 1.2 and es_n <= 1 and en_n <= 1:

@@ -32,6 +32,8 @@ from actions.replies import latest_intent, leave_prescreen_events, prescreen_res
 from assistant.content import Content, get_content
 from actions.language import turn_content
 from assistant.prescreen import criteria
+from assistant.prescreen import spanish
+from assistant.prescreen.extract import button_value
 from assistant.prescreen.parsers import parse_consent
 from assistant.prescreen.text import normalize
 from assistant.prescreen.turn import CONFIRM, how_said, read_facts, read_turn
@@ -174,6 +176,9 @@ class ValidatePrescreenForm(FormValidationAction):
 
         intent = latest_intent(tracker)
         confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
+        language = content.language
+        if intent not in ALWAYS_EXIT and _is_offered_answer(requested, (tracker.latest_message or {}).get("text"), spec):
+            intent, confidence = "inform", 1.0  # a tap on an answer button ("Sí, empecemos") is the answer
         if intent in ALWAYS_EXIT or (intent in EXIT_INTENTS and confidence >= EXIT_MIN_CONFIDENCE):
             return []  # reject: the rules for crisis, stop, start over, ... take over
         if checkin_answer(tracker, intent) is not None:
@@ -184,13 +189,14 @@ class ValidatePrescreenForm(FormValidationAction):
             return []  # a button (an FAQ topic, "Contact the clinic"): its rule answers, then the form asks again
         today = date.today()
         if requested == CONFIRM:
-            return self._confirm(text, intent, answers, notes, spec, today)
+            return self._confirm(text, intent, answers, notes, spec, today, language)
 
-        if notes.get("fixing") == requested and _KEEP_IT.match(text):
+        if notes.get("fixing") == requested and _KEEP_IT.match(to_reader(text, language)):
             # "never mind": the answer being fixed stays as it was; back to the list
             rest = {k: v for k, v in notes.items() if k != "fixing"}
             return [SlotSet(NOTES, rest), SlotSet(PROMPT, None), SlotSet(REQUESTED_SLOT, next_slot(answers, spec))]
-        turn = read_turn(requested, text, answers, today=today, spec=spec, last_answered=notes.get("last"))
+        turn = read_turn(requested, text, answers, today=today, spec=spec, last_answered=notes.get("last"),
+                         language=language)
         if turn.kind in ("question_back", "unrelated"):
             return self._not_an_answer(turn, requested, intent, spec)
 
@@ -198,11 +204,12 @@ class ValidatePrescreenForm(FormValidationAction):
         if requested == CONSENT and record.get(CONSENT) == "yes":
             # facts volunteered before consent, read the same way, now that the patient agreed
             texts = opening_texts(tracker)
-            opening = {k: v for k, v in read_facts(texts, {}, today).items() if k not in answers and k not in record}
+            opening = {k: v for k, v in read_facts(texts, {}, today, language=language).items()
+                       if k not in answers and k not in record}
             record = {**opening, **record}
             if record.get("ps_type") == "diabetic":
                 record.setdefault("ps_diabetes", "yes")
-            turn = replace(turn, notes={**how_said(texts, opening), **turn.notes})
+            turn = replace(turn, notes={**how_said([to_reader(t, language) for t in texts], opening), **turn.notes})
         return self._record(record, turn, requested, answers, notes, spec, confirmed)
 
     # -- replies that record something -----------------------------------------------
@@ -251,17 +258,19 @@ class ValidatePrescreenForm(FormValidationAction):
 
     # -- the check before the result ---------------------------------------------------
     def _confirm(self, text: str, intent: str, answers: Dict[str, Any], notes: Dict[str, Any],
-                 spec: Dict[str, Any], today: date) -> List[EventType]:
+                 spec: Dict[str, Any], today: date, language: str = "en") -> List[EventType]:
         confirm = spec.get("confirm") or {}
         plain = re.sub(r"\s+", " ", text).strip()
+        said = re.sub(r"\s+", " ", to_reader(text, language)).strip()  # the English regexes read this
         fix = _fix_button(plain, answers, spec)
         if fix is None:
             fix = _named_question(plain, answers, spec)
         if fix is not None:
             return [SlotSet(NOTES, {**notes, "fixing": fix}), SlotSet(PROMPT, "fix"), SlotSet(REQUESTED_SLOT, fix)]
-        if plain.lower() == str(confirm.get("yes_title") or "").strip().lower() or _CONFIRM_YES.match(plain):
+        if plain.lower() == str(confirm.get("yes_title") or "").strip().lower() or _CONFIRM_YES.match(said):
             return [SlotSet(CONFIRM, "yes"), SlotSet(PROMPT, None), SlotSet(REQUESTED_SLOT, None)]
-        turn = read_turn(CONFIRM, text, answers, today=today, spec=spec, last_answered=notes.get("last"))
+        turn = read_turn(CONFIRM, text, answers, today=today, spec=spec, last_answered=notes.get("last"),
+                         language=language)
         if turn.kind in ("correction", "other_fact"):
             return self._record(dict(turn.record), turn, CONFIRM, answers, notes, spec, False)
         if turn.kind == "question_back":
@@ -270,9 +279,26 @@ class ValidatePrescreenForm(FormValidationAction):
             return []  # its rule answers, then the list is shown again
         if intent in INTERRUPT_INTENTS:
             return []
-        if _CONFIRM_NO.match(plain) or parse_consent(plain, normalize(plain), today).value == "no":
+        if _CONFIRM_NO.match(said) or parse_consent(said, normalize(said), today).value == "no":
             return [SlotSet(PROMPT, "which"), SlotSet(REQUESTED_SLOT, CONFIRM)]
         return [SlotSet(PROMPT, "reask"), SlotSet(REQUESTED_SLOT, CONFIRM)]
+
+
+def to_reader(text: str, language: str) -> str:
+    """A Spanish reply in the reader's English words (assistant/prescreen/spanish.py); English as it is."""
+    return spanish.to_english(text) if language == "es" else text
+
+
+def _is_offered_answer(requested: Optional[str], text: Any, spec: Dict[str, Any]) -> bool:
+    """True when the message is the title of one of the asked question's buttons (or the check's)."""
+    if not isinstance(text, str) or not requested:
+        return False
+    plain = re.sub(r"\s+", " ", text).strip().lower()
+    if requested == CONFIRM:
+        confirm = spec.get("confirm") or {}
+        prefix = str(confirm.get("change_prefix") or "").strip().lower()
+        return plain == str(confirm.get("yes_title") or "").strip().lower() or bool(prefix and plain.startswith(prefix))
+    return button_value(requested, text, spec) is not None
 
 
 def _answered_questions(answers: Dict[str, Any], spec: Dict[str, Any]) -> List[Dict[str, Any]]:

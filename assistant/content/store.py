@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,22 @@ from assistant.content.placeholders import clinic_from, fill
 logger = logging.getLogger(__name__)
 
 Signature = tuple[tuple[str, int, int], ...]
+_SENTENCE_START_PLACEHOLDER = re.compile(r"(^\s*|[.!?]\s+|[¿¡])(\{[a-z_]+\})")
+
+
+_CONTRACTION = re.compile(r"\b([Aa]|[Dd]e) (\{[a-z_]+\})")
+
+
+def _contracted(preposition: str, value: str) -> str:
+    if value.startswith("el "):
+        return {"a": "al", "A": "Al", "de": "del", "De": "Del"}[preposition] + value[2:]
+    return f"{preposition} {value}"
+
+
+def _capitalised(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
 #: what a language button sends (assistant.language.requested_language reads it)
 LANGUAGE_PAYLOADS = {"en": "English", "es": "Español"}
 
@@ -84,6 +101,14 @@ class Content:
         """Fill {clinic_name}-style placeholders; unknown braces stay as they are."""
         if not text:
             return ""
+        if self.language != "en":
+            # a clinic value written for the middle of a sentence ("el equipo del Dr. Moreno")
+            # starts with a capital letter where it starts a sentence
+            text = _SENTENCE_START_PLACEHOLDER.sub(
+                lambda m: m.group(1) + _capitalised(fill(m.group(2), self.clinic)), str(text)
+            )
+            # "a" / "de" + "el equipo ..." -> "al equipo ...", "del equipo ..."
+            text = _CONTRACTION.sub(lambda m: _contracted(m.group(1), fill(m.group(2), self.clinic)), text)
         return fill(str(text), self.clinic)
 
     def buttons(self, specs: Iterable[Mapping[str, Any]] | None) -> list[dict[str, str]]:

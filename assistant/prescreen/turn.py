@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.prescreen import extract
+from assistant.prescreen import extract, spanish
 from assistant.prescreen.context import analyse
 from assistant.prescreen.facts import extract_facts
 from assistant.prescreen.numbers import is_range
@@ -164,6 +164,7 @@ def read_turn(
     today: date | None = None,
     spec: Mapping[str, Any] | None = None,
     last_answered: str | None = None,
+    language: str = "en",
 ) -> Turn:
     """Read the reply `text` to the question for `asked` (see the module docstring).
 
@@ -180,6 +181,11 @@ def read_turn(
         button = extract.button_value(asked, raw, spec)
         if button is not None:
             return _finish(asked, {asked: button}, {}, answers, raw, spec)
+    if language == "es":
+        # a Spanish reply in the reader's English words (lexicon/es.yml), then read the same way
+        raw = spanish.to_english(raw)
+        if not re.search(r"[A-Za-z0-9]", raw):
+            return Turn("unrelated", reason="empty")
     norm = normalize(raw)
     analysed = analyse(norm)
     segs = split(norm, analysed)
@@ -256,13 +262,17 @@ def read_turn(
     return Turn("unrelated", reason=reason)
 
 
-def read_facts(texts: list[str], answers: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
+def read_facts(
+    texts: list[str], answers: Mapping[str, Any], today: date | None = None, language: str = "en"
+) -> dict[str, Any]:
     """Facts volunteered in messages that answered no question (the opening, before consent):
     the same reading as the facts inside a reply. Later messages win."""
     today = today or date.today()
     found: dict[str, Any] = {}
     for text in texts:
         raw = str(text or "").strip()
+        if language == "es":
+            raw = spanish.to_english(raw)
         if not re.search(r"[A-Za-z]", raw):
             continue
         norm = normalize(raw)

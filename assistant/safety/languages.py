@@ -78,10 +78,23 @@ class Languages:
         if not isinstance(text, str) or not text or mostly_english(text):
             return None
         folded = fold(text)
+        # A message clearly in Spanish (served, with its own risk model) is matched against the
+        # Spanish phrases only: Portuguese "infarto" or "derrame" in "hace 10 años me dio un
+        # infarto" is the visitor's history, not an alarm in another language.
+        spanish = any(lang == "es" for _p, _k, lang in self.phrases) and _clearly_spanish(text)
         for phrase, kind, lang in self.phrases:
+            if spanish and lang != "es":
+                continue
             if phrase in folded:
                 return LanguageAlarm(kind, lang, self.names[lang], self.replies[lang][kind])
         return None
+
+
+def _clearly_spanish(text: str) -> bool:
+    from assistant.language import detect as detect_language  # deferred: builds lingua once
+
+    found = detect_language(text)
+    return found.language == "es" and found.confident
 
 
 def parse(data: Mapping[str, Any]) -> Languages:

@@ -55,7 +55,7 @@
     socketPath: serverPath + (ds.socketPath && /^\/[\w\-./]*$/.test(ds.socketPath) ? ds.socketPath : '/socket.io'),
     title: text(ds.title, 'BioGenesis assistant', 80),
     subtitle: text(ds.subtitle, 'Peripheral neuropathy program', 120),
-    launcherLabel: text(ds.launcherLabel, 'Chat with us', 40),
+    launcherLabel: text(ds.launcherLabel, '', 40),
     primary: validColor(ds.primaryColor) || DEFAULT_COLOR,
     open: ds.open === 'true',
     key: /^[\w-]{1,32}$/.test(ds.storageKey || '') ? ds.storageKey : 'bgw',
@@ -66,6 +66,62 @@
     maxStored: 200,
     maxLength: 2000
   };
+
+  // ---------------------------------------------------------- languages
+  // The widget's own words in the conversation's language (issue 14). The server says which
+  // language it answers in with a custom message {kind: "language", language: "es"}; the
+  // language control sends "Español" / "English", which the server reads as a request.
+  var STRINGS = {
+    en: {
+      launcher: 'Chat with us', endChat: 'End chat', close: 'Close chat',
+      confirm: 'End this chat? It is erased from the assistant\u2019s records and from this browser.',
+      confirmYes: 'Yes, end chat', cancel: 'Cancel', conversation: 'Conversation',
+      typing: 'Assistant is typing\u2026', typeLabel: 'Type your message', placeholder: 'Type your question\u2026',
+      hint: 'Press Enter to send, Shift and Enter for a new line.', send: 'Send message',
+      disclaimer: 'Educational information only \u2014 not medical advice. In an emergency call 911.',
+      contact: 'Contact the clinic', youSaid: 'You said: ', botSaid: 'Assistant said: ',
+      suggested: 'Suggested replies', chosen: ' (your choice)', copy: 'Copy summary', copied: 'Copied',
+      copyFailed: 'Could not copy. Please select the summary and copy it.',
+      noReply: 'No reply yet. Please try again in a moment, or use \u201cContact the clinic\u201d.',
+      loadFailed: 'The chat could not load. Please refresh the page, or contact the clinic by phone.',
+      restarted: 'Your earlier chat could not be continued, so a new one was started.',
+      reconnecting: 'Reconnecting\u2026 Messages you send will go out when the connection is back.',
+      unreachable: 'Reconnecting\u2026 The assistant is not reachable yet. Trying again.',
+      continuing: 'Continuing your earlier conversation. Earlier messages are not shown in this tab.',
+      notErased: 'We could not confirm that this chat was erased. Please try again later, or contact the clinic.',
+      ended: 'This chat has ended. Type a message to start a new one.', unread: ' (new message)',
+      switchTo: 'Español', switchLabel: 'Cambiar a español', switchLang: 'es', switchPayload: 'Español'
+    },
+    es: {
+      launcher: 'Chatee con nosotros', endChat: 'Terminar chat', close: 'Cerrar el chat',
+      confirm: '\u00bfTerminar este chat? Se borra de los registros del asistente y de este navegador.',
+      confirmYes: 'S\u00ed, terminar', cancel: 'Cancelar', conversation: 'Conversaci\u00f3n',
+      typing: 'El asistente est\u00e1 escribiendo\u2026', typeLabel: 'Escriba su mensaje',
+      placeholder: 'Escriba su pregunta\u2026',
+      hint: 'Oprima Enter para enviar, Shift y Enter para una l\u00ednea nueva.', send: 'Enviar mensaje',
+      disclaimer: 'Solo informaci\u00f3n educativa, no es consejo m\u00e9dico. En una emergencia, llame al 911.',
+      contact: 'Comunicarse con la cl\u00ednica', youSaid: 'Usted dijo: ', botSaid: 'El asistente dijo: ',
+      suggested: 'Respuestas sugeridas', chosen: ' (su elecci\u00f3n)', copy: 'Copiar resumen', copied: 'Copiado',
+      copyFailed: 'No se pudo copiar. Seleccione el resumen y c\u00f3pielo.',
+      noReply: 'Todav\u00eda no hay respuesta. Intente otra vez en un momento, o use \u201cComunicarse con la cl\u00ednica\u201d.',
+      loadFailed: 'El chat no se pudo cargar. Vuelva a cargar la p\u00e1gina o llame a la cl\u00ednica.',
+      restarted: 'No se pudo seguir su chat anterior, as\u00ed que empez\u00f3 uno nuevo.',
+      reconnecting: 'Reconectando\u2026 Sus mensajes se enviar\u00e1n cuando vuelva la conexi\u00f3n.',
+      unreachable: 'Reconectando\u2026 Todav\u00eda no se puede llegar al asistente. Lo seguimos intentando.',
+      continuing: 'Sigue su conversaci\u00f3n anterior. Los mensajes anteriores no se muestran en esta pesta\u00f1a.',
+      notErased: 'No pudimos confirmar que este chat se borr\u00f3. Intente m\u00e1s tarde o comun\u00edquese con la cl\u00ednica.',
+      ended: 'Este chat termin\u00f3. Escriba un mensaje para empezar otro.', unread: ' (mensaje nuevo)',
+      switchTo: 'English', switchLabel: 'Switch to English', switchLang: 'en', switchPayload: 'English'
+    }
+  };
+  function pageLanguage() {
+    var forced = (ds.language || '').toLowerCase();
+    if (forced === 'es' || forced === 'en') return forced;
+    return /^es\b/i.test(document.documentElement.lang || '') ? 'es' : 'en';
+  }
+  function t(key) {
+    return (STRINGS[lang] && STRINGS[lang][key]) || STRINGS.en[key];
+  }
 
   // --------------------------------------------------------------- storage
   function makeStore(kind) {
@@ -111,7 +167,7 @@
       tabStore.remove(K_TRANSCRIPT);
       return { id: null, token: null, greeted: false };
     }
-    return { id: s.id, token: s.token, greeted: !!s.greeted };
+    return { id: s.id, token: s.token, greeted: !!s.greeted, lang: s.lang === 'es' || s.lang === 'en' ? s.lang : null };
   }
 
   function saveSession() {
@@ -133,6 +189,7 @@
 
   var session = loadSession();
   var messages = loadTranscript();
+  var lang = session.lang || pageLanguage();
 
   // ------------------------------------------------------------ DOM helpers
   var uid = 'bgw-' + Math.random().toString(36).slice(2, 8);
@@ -315,11 +372,12 @@
   launcher.setAttribute('aria-expanded', 'false');
   launcher.setAttribute('aria-controls', uid + '-panel');
   launcher.appendChild(icon('chat'));
-  var launcherText = el('span', 'bgw-launcher-label', cfg.launcherLabel);
+  var launcherText = el('span', 'bgw-launcher-label', cfg.launcherLabel || t('launcher'));
   launcher.appendChild(launcherText);
   var unreadDot = el('span', 'bgw-unread');
   unreadDot.hidden = true;
-  unreadDot.appendChild(srOnly(' (new message)'));
+  var unreadText = srOnly(t('unread'));
+  unreadDot.appendChild(unreadText);
   launcher.appendChild(unreadDot);
 
   var panel = el('div', 'bgw-panel');
@@ -337,15 +395,23 @@
   heading.appendChild(el('p', 'bgw-subtitle', cfg.subtitle));
   header.appendChild(heading);
 
+  // The language control: the other language's name, in that language (lang set on it).
+  var langBtn = el('button', 'bgw-header-btn bgw-lang');
+  langBtn.type = 'button';
+  var langBtnText = el('span', 'bgw-header-btn-label', '');
+  langBtn.appendChild(langBtnText);
+  header.appendChild(langBtn);
+
   var restartBtn = el('button', 'bgw-header-btn bgw-restart');
   restartBtn.type = 'button';
   restartBtn.appendChild(icon('restart'));
-  restartBtn.appendChild(el('span', 'bgw-header-btn-label', 'End chat'));
+  var restartText = el('span', 'bgw-header-btn-label', t('endChat'));
+  restartBtn.appendChild(restartText);
   header.appendChild(restartBtn);
 
   var closeBtn = el('button', 'bgw-header-btn bgw-close');
   closeBtn.type = 'button';
-  closeBtn.setAttribute('aria-label', 'Close chat');
+  closeBtn.setAttribute('aria-label', t('close'));
   closeBtn.appendChild(icon('close'));
   header.appendChild(closeBtn);
   panel.appendChild(header);
@@ -354,13 +420,12 @@
   confirmBar.setAttribute('role', 'group');
   confirmBar.setAttribute('aria-labelledby', uid + '-confirm-text');
   confirmBar.hidden = true;
-  var confirmText = el('p', 'bgw-confirm-text',
-    'End this chat? It is erased from the assistant\u2019s records and from this browser.');
+  var confirmText = el('p', 'bgw-confirm-text', t('confirm'));
   confirmText.id = uid + '-confirm-text';
   confirmBar.appendChild(confirmText);
-  var confirmYes = el('button', 'bgw-btn bgw-btn--primary', 'Yes, end chat');
+  var confirmYes = el('button', 'bgw-btn bgw-btn--primary', t('confirmYes'));
   confirmYes.type = 'button';
-  var confirmNo = el('button', 'bgw-btn', 'Cancel');
+  var confirmNo = el('button', 'bgw-btn', t('cancel'));
   confirmNo.type = 'button';
   var confirmActions = el('div', 'bgw-confirm-actions');
   confirmActions.appendChild(confirmYes);
@@ -377,7 +442,7 @@
   log.setAttribute('role', 'log');
   log.setAttribute('aria-live', 'polite');
   log.setAttribute('aria-relevant', 'additions');
-  log.setAttribute('aria-label', 'Conversation');
+  log.setAttribute('aria-label', t('conversation'));
   log.tabIndex = 0;
   panel.appendChild(log);
 
@@ -389,27 +454,28 @@
   dots.appendChild(el('span'));
   dots.appendChild(el('span'));
   typing.appendChild(dots);
-  typing.appendChild(el('span', 'bgw-typing-text', 'Assistant is typing…'));
+  var typingText = el('span', 'bgw-typing-text', t('typing'));
+  typing.appendChild(typingText);
   panel.appendChild(typing);
 
   var form = el('form', 'bgw-composer');
   form.setAttribute('novalidate', '');
   var inputId = uid + '-input';
-  var label = el('label', 'bgw-sr', 'Type your message');
+  var label = el('label', 'bgw-sr', t('typeLabel'));
   label.htmlFor = inputId;
   var input = el('textarea', 'bgw-input');
   input.id = inputId;
   input.rows = 1;
   input.maxLength = cfg.maxLength;
-  input.placeholder = 'Type your question…';
+  input.placeholder = t('placeholder');
   input.setAttribute('autocomplete', 'off');
   input.setAttribute('enterkeyhint', 'send');
   input.setAttribute('aria-describedby', uid + '-hint');
-  var hint = el('span', 'bgw-sr', 'Press Enter to send, Shift and Enter for a new line.');
+  var hint = el('span', 'bgw-sr', t('hint'));
   hint.id = uid + '-hint';
   var sendBtn = el('button', 'bgw-send');
   sendBtn.type = 'submit';
-  sendBtn.setAttribute('aria-label', 'Send message');
+  sendBtn.setAttribute('aria-label', t('send'));
   sendBtn.appendChild(icon('send'));
   form.appendChild(label);
   form.appendChild(input);
@@ -418,18 +484,51 @@
   panel.appendChild(form);
 
   var footer = el('div', 'bgw-footer');
-  var disclaimer = el('p', 'bgw-disclaimer',
-    'Educational information only — not medical advice. In an emergency call 911.');
+  var disclaimer = el('p', 'bgw-disclaimer', t('disclaimer'));
   var contactBtn = el('button', 'bgw-contact');
   contactBtn.type = 'button';
   contactBtn.appendChild(icon('phone'));
-  contactBtn.appendChild(document.createTextNode('Contact the clinic'));
+  var contactText = document.createTextNode(t('contact'));
+  contactBtn.appendChild(contactText);
   footer.appendChild(disclaimer);
   footer.appendChild(contactBtn);
   panel.appendChild(footer);
 
   root.appendChild(panel);
   root.appendChild(launcher);
+
+  // Every label of the widget in the current language; the panel's lang follows it.
+  function applyLanguage() {
+    panel.setAttribute('lang', lang);
+    launcher.setAttribute('lang', lang);
+    if (!cfg.launcherLabel) launcherText.textContent = t('launcher');
+    unreadText.textContent = t('unread');
+    langBtnText.textContent = t('switchTo');
+    langBtn.setAttribute('lang', t('switchLang'));
+    langBtn.setAttribute('aria-label', t('switchLabel'));
+    restartText.textContent = t('endChat');
+    closeBtn.setAttribute('aria-label', t('close'));
+    confirmText.textContent = t('confirm');
+    confirmYes.textContent = t('confirmYes');
+    confirmNo.textContent = t('cancel');
+    log.setAttribute('aria-label', t('conversation'));
+    typingText.textContent = t('typing');
+    label.textContent = t('typeLabel');
+    input.placeholder = t('placeholder');
+    hint.textContent = t('hint');
+    sendBtn.setAttribute('aria-label', t('send'));
+    disclaimer.textContent = t('disclaimer');
+    contactText.textContent = t('contact');
+  }
+
+  function setLanguage(next) {
+    if (next !== 'en' && next !== 'es') return;
+    lang = next;
+    session.lang = next;
+    saveSession();
+    applyLanguage();
+  }
+  applyLanguage();
 
   // ------------------------------------------------------------ rendering
   function isLinkButton(b) {
@@ -462,12 +561,13 @@
   function renderMessage(m, index) {
     var row = el('div', 'bgw-msg bgw-msg--' + m.from);
     row.setAttribute('data-index', String(index));
+    row.setAttribute('lang', m.lang === 'es' || m.lang === 'en' ? m.lang : lang);
     if (m.from === 'system') {
       row.appendChild(el('p', 'bgw-system', m.text));
       return row;
     }
     var bubble = el('div', 'bgw-bubble');
-    bubble.appendChild(srOnly(m.from === 'user' ? 'You said: ' : 'Assistant said: '));
+    bubble.appendChild(srOnly(m.from === 'user' ? t('youSaid') : t('botSaid')));
     if (m.text) {
       var body = el('div', 'bgw-text');
       body.appendChild(linkify(m.text, m.from === 'bot'));
@@ -482,7 +582,7 @@
     if (quick.length) {
       var group = el('div', 'bgw-replies');
       group.setAttribute('role', 'group');
-      group.setAttribute('aria-label', 'Suggested replies');
+      group.setAttribute('aria-label', t('suggested'));
       quick.forEach(function (b, i) {
         var btn = el('button', 'bgw-reply', b.title);
         btn.type = 'button';
@@ -490,7 +590,7 @@
           btn.disabled = true;
           if (m.chosen === i) {
             btn.classList.add('is-chosen');
-            btn.appendChild(srOnly(' (your choice)'));
+            btn.appendChild(srOnly(t('chosen')));
           }
         }
         btn.addEventListener('click', function () {
@@ -527,7 +627,7 @@
     var btn = el('button', 'bgw-copybtn');
     btn.type = 'button';
     btn.appendChild(icon('copy'));
-    btn.appendChild(document.createTextNode('Copy summary'));
+    btn.appendChild(document.createTextNode(t('copy')));
     var status = el('span', 'bgw-copy-status');
     status.setAttribute('role', 'status');
     status.setAttribute('aria-live', 'polite');
@@ -537,9 +637,9 @@
       status.textContent = '';
       status.classList.remove('is-error');
       copyText(summary, btn).then(function () {
-        status.textContent = 'Copied';
+        status.textContent = t('copied');
       }, function () {
-        status.textContent = 'Could not copy. Please select the summary and copy it.';
+        status.textContent = t('copyFailed');
         status.classList.add('is-error');
       }).then(function () {
         clearTimer = setTimeout(function () {
@@ -655,7 +755,7 @@
       replyTimer = setTimeout(function () {
         typing.hidden = true;
         addMessage({ from: 'system', ts: Date.now(),
-          text: 'No reply yet. Please try again in a moment, or use “Contact the clinic”.' });
+          text: t('noReply') });
       }, cfg.replyTimeoutMs);
     }
     if (on) scrollToEnd();
@@ -691,7 +791,7 @@
       });
       bindSocket(socket);
     }).catch(function () {
-      setNotice('The chat could not load. Please refresh the page, or contact the clinic by phone.');
+      setNotice(t('loadFailed'));
     });
   }
 
@@ -721,7 +821,7 @@
         burstStart = null;
         renderAll();
         addMessage({ from: 'system', ts: Date.now(),
-          text: 'Your earlier chat could not be continued, so a new one was started.' });
+          text: t('restarted') });
       } else if (messages.length) {
         saveTranscript(); // now under the confirmed session id
       }
@@ -733,7 +833,7 @@
     });
     s.on('session_invalid', function () {
       if (s !== socket) return;
-      session = { id: null, token: null, greeted: false };
+      session = { id: null, token: null, greeted: false, lang: lang };
       tabStore.remove(K_SESSION);
       requestSession(s);
     });
@@ -746,7 +846,7 @@
       confirmed = false;
       if (reason === 'io client disconnect') return;
       showTyping(false);
-      setNotice('Reconnecting… Messages you send will go out when the connection is back.');
+      setNotice(t('reconnecting'));
       // socket.io does not retry by itself after a server-side disconnect
       if (reason === 'io server disconnect') {
         setTimeout(function () { if (s === socket && !s.connected) s.connect(); }, 2000);
@@ -756,8 +856,8 @@
       if (s !== socket) return;
       confirmed = false;
       setNotice(everConnected
-        ? 'Reconnecting… Messages you send will go out when the connection is back.'
-        : 'Reconnecting… The assistant is not reachable yet. Trying again.');
+        ? t('reconnecting')
+        : t('unreachable'));
     });
   }
 
@@ -777,7 +877,7 @@
       var packet = { session_id: session.id, token: session.token };
       if (next.control) packet.control = next.control; else packet.message = next.message;
       socket.emit('user_uttered', packet);
-      if (next.control === 'greet' && !session.greeted) {
+      if ((next.control === 'greet' || next.greet) && !session.greeted) {
         session.greeted = true; // only once it has really gone out
         saveSession();
       }
@@ -803,6 +903,10 @@
       // never a bubble of its own; it still means the server is answering
       if (ending) return;
       showTyping(false);
+      if (custom.kind === 'language' && (custom.language === 'es' || custom.language === 'en')) {
+        setLanguage(custom.language); // the replies that follow are in this language
+        return;
+      }
       if (custom.kind === 'prescreen_summary' && typeof custom.summary === 'string' && custom.summary.trim()) {
         attachSummary(custom.summary.slice(0, 5000));
       }
@@ -825,7 +929,7 @@
       finishEnding({ from: 'bot', text: msgText, ts: Date.now() });
       return;
     }
-    addMessage({ from: 'bot', text: msgText, buttons: buttons, ts: Date.now() });
+    addMessage({ from: 'bot', text: msgText, buttons: buttons, ts: Date.now(), lang: lang });
     saveSession();
     if (panel.hidden) {
       unreadDot.hidden = false;
@@ -845,17 +949,20 @@
     var msg = String(payload == null ? display : payload);
     if (!msg.trim()) return;
     retireQuickReplies();
-    addMessage({ from: 'user', text: String(display).slice(0, cfg.maxLength), ts: Date.now() });
+    addMessage({ from: 'user', text: String(display).slice(0, cfg.maxLength), ts: Date.now(), lang: lang });
     saveSession();
     emitMessage({ message: msg.slice(0, cfg.maxLength) });
   }
 
   function greetIfNew() {
     if (session.greeted || ended) return;
-    if (outbox.some(function (o) { return o.control === 'greet'; })) return;
+    if (outbox.some(function (o) { return o.control === 'greet' || o.greet; })) return;
     // a message already waiting goes out first of all: no greeting in front of it
     if (outbox.length) return;
-    emitMessage({ control: 'greet' });
+    // a Spanish page (or a visitor who chose Spanish) is greeted in Spanish: the request
+    // "Español" switches the conversation and its reply includes the greeting
+    if (lang === 'es') emitMessage({ message: 'Español', greet: true });
+    else emitMessage({ control: 'greet' });
   }
 
   // -------------------------------------------------------------- actions
@@ -869,7 +976,7 @@
     connect();
     if (!messages.length && session.greeted) {
       addMessage({ from: 'system', ts: Date.now(),
-        text: 'Continuing your earlier conversation. Earlier messages are not shown in this tab.' });
+        text: t('continuing') });
     }
     greetIfNew();
     scrollToEnd();
@@ -918,7 +1025,7 @@
     endTimer = setTimeout(function () {
       if (!ending) return;
       finishEnding({ from: 'system', ts: Date.now(),
-        text: 'We could not confirm that this chat was erased. Please try again later, or contact the clinic.' });
+        text: t('notErased') });
     }, cfg.endTimeoutMs);
     input.focus();
   }
@@ -938,12 +1045,12 @@
     setNotice('');
     tabStore.remove(K_SESSION);
     tabStore.remove(K_TRANSCRIPT);
-    session = { id: null, token: null, greeted: true };
+    session = { id: null, token: null, greeted: true, lang: lang };
     messages = [];
     burstStart = null;
     renderAll();
     // shown, not stored: nothing of the ended chat is kept in this browser
-    [reply, { from: 'system', ts: Date.now(), text: 'This chat has ended. Type a message to start a new one.' }]
+    [reply, { from: 'system', ts: Date.now(), text: t('ended') }]
       .forEach(function (m) {
         if (!m) return;
         messages.push(m);
@@ -968,9 +1075,22 @@
   restartBtn.addEventListener('click', showConfirm);
   confirmNo.addEventListener('click', function () { hideConfirm(true); });
   confirmYes.addEventListener('click', endChat);
+  langBtn.addEventListener('click', function () {
+    var next = t('switchLang');
+    var payload = t('switchPayload');
+    setLanguage(next);
+    if (!session.greeted && !messages.length && !outbox.length) {
+      greetIfNew();
+      return;
+    }
+    retireQuickReplies();
+    addMessage({ from: 'user', text: payload, ts: Date.now(), lang: next });
+    saveSession();
+    emitMessage({ message: payload });
+  });
   contactBtn.addEventListener('click', function () {
     retireQuickReplies();
-    addMessage({ from: 'user', text: 'Contact the clinic', ts: Date.now() });
+    addMessage({ from: 'user', text: t('contact'), ts: Date.now() });
     saveSession();
     emitMessage({ control: 'ask_human' });
   });

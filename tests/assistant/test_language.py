@@ -1,0 +1,60 @@
+"""Which language a message is in (assistant/language.py, issue 14)."""
+from __future__ import annotations
+
+import pytest
+
+from assistant import language
+
+
+@pytest.mark.parametrize("text", [
+    "cuanto cuesta la terapia con celulas madre?",
+    "mi mamá tiene neuropatía en los pies y no puede dormir",
+    "que es la neuropatia periferica",
+    "tengo diabetes desde hace 10 años, me pueden ayudar?",
+])
+def test_clear_spanish(text) -> None:
+    found = language.detect(text)
+    assert (found.language, found.confident) == ("es", True)
+
+
+@pytest.mark.parametrize("text", [
+    "how many sessions are needed", "my feet burn at night, does this help?", "is it FDA approved?",
+])
+def test_clear_english(text) -> None:
+    assert language.detect(text).language == "en"
+
+
+@pytest.mark.parametrize("text", ["ok", "si", "no", "A1c 9.8", "CIDP", "gracias", "hi", "👍"])
+def test_short_messages_do_not_switch(text) -> None:
+    assert not language.detect(text).confident
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Bonjour, combien coûte le traitement pour les nerfs ?", "fr"),
+    ("神经病变是什么", "zh"),
+    ("Tôi muốn đặt lịch hẹn với bác sĩ", "vi"),
+    ("meu marido está com dor no peito e suando frio", "pt"),
+])
+def test_other_languages(text, code) -> None:
+    found = language.detect(text)
+    assert found.language == code and found.confident
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Español", "es"), ("en español por favor", "es"), ("Sí, en español", "es"), ("¿Habla español?", "es"),
+    ("English", "en"), ("in English please", "en"), ("Continue in English", "en"),
+])
+def test_requests(text, code) -> None:
+    assert language.requested_language(text) == code
+
+
+def test_a_question_about_spanish_is_not_a_request() -> None:
+    assert language.requested_language("is the treatment available in Spain?") is None
+
+
+@pytest.mark.parametrize("current, text, expected", [
+    ("en", "ok", "en"), ("es", "ok", "es"), ("es", "how many sessions are needed", "en"),
+    (None, "cuanto cuesta", "es"), (None, "ok", "en"),
+])
+def test_turn_language(current, text, expected) -> None:
+    assert language.turn_language(current, language.detect(text)) == expected
