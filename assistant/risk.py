@@ -13,6 +13,8 @@ Layers, first match wins, crisis before emergency:
    crisis; above ``emergency_threshold`` an emergency.
    An emergency with a crisis signal above ``crisis_with_emergency`` beside
    it is answered as a crisis: the crisis reply gives 911 too.
+   A crisis told as history that is over, with nothing saying it is back,
+   gets the check-in instead (``told_as_resolved_past``).
 3. **Check-in band**: a real but uncertain crisis signal (``checkin_threshold``
    up to ``crisis_threshold``), or a pain idiom from the patterns ("my feet are
    killing me"), gets a short, warm, direct question that also gives 988.
@@ -23,6 +25,7 @@ measured (README, "How well it understands"). Nothing here logs text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +34,7 @@ from typing import Any
 import yaml
 
 from assistant.clauses import parts, split_clauses
+from assistant.normalise import normalise
 from assistant.textmodel import TextModel, train
 
 RISK_LABELS = ("crisis", "emergency", "none")
@@ -44,6 +48,39 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     # pain to stop") gets the crisis reply, which gives 911 as well as 988
     "crisis_with_emergency": 0.35,
 }
+
+
+# A crisis told as history that is over ("years ago I thought about ending my life, I got help and
+# I'm doing fine now") gets the check-in, which still gives 988, instead of the crisis reply, but
+# only when nothing in the message says it is happening now or again.
+_PAST = re.compile(
+    r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty) years ago|"
+    r"years ago|decades ago|a long time ago|long ago|back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
+    r"when i was (?:a |in |young|younger|\d)|as a (?:teen|teenager|kid|child|young)|in my (?:teens|twenties|20s|30s)|"
+    r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life)\b"
+)
+_RESOLVED = re.compile(
+    r"\b(?:got help|get help|gotten help|(?:had|got|went to|in|did|through) therapy|my therapist|counsel+ing|counselor|"
+    r"psychiatrist|worked through|"
+    r"(?:im|i am) (?:fine|ok|okay|good|well|stable|happy|safe|in a (?:good|better) place)|"
+    r"(?:im|i am|been) (?:doing|feeling) (?:fine|ok|okay|good|well|better|great)|doing (?:fine|well|good) now|"
+    r"in a (?:good|better) place|none since|not since|nothing since|no longer|behind me|long past|"
+    r"(?:genuinely|really) (?:good|fine|okay|ok))\b"
+)
+_NOW_AGAIN = re.compile(
+    r"\b(?:again|lately|these days|recently|right now|tonight|this week|this month|anymore|any more|"
+    r"starting to|started to|coming back|come back|came back|its back|back again|creeping|"
+    r"feel(?:ing)? (?:that way|like that)|now i (?:want|feel|think|am thinking|keep)|"
+    r"(?:want|wanna|going|plan|planning) to (?:die|end|kill)|(?:been|am|im) having|have been|ive been|"
+    r"last (?:week|night|month)|yesterday|(?:for|over) (?:a few|several|the past|the last|some) (?:days|weeks|months)|"
+    r"(?:a|my) plan|still (?:think|thinking|feel|feeling|have|want))\b"
+)
+
+
+def told_as_resolved_past(text: str) -> bool:
+    """A crisis mentioned as history that is over, with nothing saying it is back."""
+    norm = normalise(text)
+    return bool(_PAST.search(norm) and _RESOLVED.search(norm) and not _NOW_AGAIN.search(norm))
 
 
 @dataclass(frozen=True)
@@ -189,6 +226,8 @@ def assess(
 
     crisis = decided("crisis")
     if crisis is not None:
+        if told_as_resolved_past(text):
+            return Assessment("checkin", crisis.source, "", crisis.clause, scores)
         return crisis
     emergency = decided("emergency")
     if emergency is not None:

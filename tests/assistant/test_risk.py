@@ -133,3 +133,23 @@ def test_clause_negatives_are_added_for_ordinary_examples_only():
 def test_training_needs_every_label():
     with pytest.raises(ValueError, match="no examples"):
         risk.train_risk_model([("a", "crisis"), ("b", "none")])
+
+
+@pytest.mark.parametrize("text", [
+    "Years ago I was in a dark place and thought about ending my life. I got help and I'm doing fine now.",
+    "Back in 2018 I didn't want to live. I had therapy and I'm in a good place now. How long does it take?",
+])
+def test_a_crisis_told_as_history_that_is_over_gets_the_checkin(text):
+    detector = FakeDetector({"ending my life": ("crisis", "suicide"), "want to live": ("crisis", "hopelessness")})
+    result = assess(text, detector, FakeModel({}))
+    assert result.kind == "checkin"  # still gives 988, and asks
+
+
+@pytest.mark.parametrize("text", [
+    "I tried ending my life years ago, got help, but lately I feel that way again",
+    "Diagnosed five years ago, on MSC therapy questions. I've been having thoughts of ending my life and wrote a plan.",
+    "years ago I got help for depression, now I want to end it, ending my life is all I think about",
+])
+def test_history_with_anything_current_stays_a_crisis(text):
+    detector = FakeDetector({"ending my life": ("crisis", "suicide")})
+    assert assess(text, detector, FakeModel({})).kind == "crisis"
