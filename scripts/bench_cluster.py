@@ -2,12 +2,14 @@
 
     python scripts/bench_cluster.py [--n 300] [--conc 1,10,50] [--no-single] [--no-cache-cost]
 
-1. single process (`make run`'s set-up: one Rasa server on SQLite, in-memory lock) for the
-   one-visitor latency baseline;
+1. single process (`make run`'s set-up: one Rasa server on SQLite, in-memory lock), running
+   beside the cluster, for the one-visitor latency baseline;
 2. the cluster (PostgreSQL, Redis, HAProxy, 2 Rasa replicas, 2 action servers) with one
    replica and one action server in service (the others set to maintenance in HAProxy);
 3. the same cluster with both in service;
-4. (cache cost) both replicas restarted with TRACKER_CACHE=off, one visitor and ten.
+   1-3 in turns, --rounds times; throughput is the best round, latency the median;
+4. (cache cost) both replicas restarted with TRACKER_CACHE=off, one visitor and ten, against
+   the validated cache just before.
 
 The load is ../shared/eval/bench.py through the REST channel (the full assistant, custom
 actions included), each visitor its own conversation. Also measured: PostgreSQL rows and
@@ -123,33 +125,53 @@ def set_in_service(s: Dict, replicas: int) -> None:
     raise RuntimeError(f"HAProxy states {cluster.server_states(s)}")
 
 
-def single_process(args, results: Dict) -> None:
-    run_dir = Path(tempfile.mkdtemp(prefix="bench-single-"))
-    saved = dict(os.environ)
-    s = cluster.settings()
-    os.environ.update({"RASA_PORT": str(s["base_port"]), "RASA_HOST": "127.0.0.1",
-                       "ACTION_PORT": str(s["action_base_port"] + 9), "RUN_DIR": str(run_dir),
-                       "TRACKER_DB": str(run_dir / "tracker.db")})
-    for name in ("TRACKER_STORE_URL", "LOCK_STORE_URL", "TRACKER_CACHE"):
-        os.environ.pop(name, None)
-    url = f"http://127.0.0.1:{s['base_port']}"
-    try:
-        servers.start(with_web=False)
-        warm(url)
-        rows = load(url, args.n, "1")
-        results["single_c1_p50"], results["single_c1_p95"] = rows[1]["p50"], rows[1]["p95"]
-        results["single_c1_msgs_per_s"] = rows[1]["msgs_per_s"]
-        print(f"single process (SQLite): 1v {rows[1]['msgs_per_s']} msg/s p50 {rows[1]['p50']} ms", flush=True)
-    finally:
-        servers.stop()
-        os.environ.clear()
-        os.environ.update(saved)
+class SingleProcess:
+    """`make run`'s set-up (SQLite, in-memory lock, one Rasa server and one action server), running
+    beside the cluster on CLUSTER_BASE_PORT / CLUSTER_ACTION_BASE_PORT+9, so both are measured in turns."""
+
+    def __init__(self, s: Dict) -> None:
+        self.run_dir = Path(tempfile.mkdtemp(prefix="bench-single-"))
+        self.url = f"http://127.0.0.1:{s['base_port']}"
+        self.env = {"RASA_PORT": str(s["base_port"]), "RASA_HOST": "127.0.0.1",
+                    "ACTION_PORT": str(s["action_base_port"] + 9), "RUN_DIR": str(self.run_dir),
+                    "TRACKER_DB": str(self.run_dir / "tracker.db")}
+
+    def _env(self):
+        saved = dict(os.environ)
+        os.environ.update(self.env)
+        for name in ("TRACKER_STORE_URL", "LOCK_STORE_URL", "TRACKER_CACHE"):
+            os.environ.pop(name, None)
+        return saved
+
+    def start(self) -> None:
+        saved = self._env()
+        try:
+            servers.start(with_web=False)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        warm(self.url)
+
+    def stop(self) -> None:
+        saved = self._env()
+        try:
+            servers.stop()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+def median(values: List[float]) -> float:
+    values = sorted(values)
+    mid = len(values) // 2
+    return round(values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2, 1)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--conc", default="1,10,50")
+    ap.add_argument("--rounds", type=int, default=2, help="alternating rounds of each set-up (default 2)")
     ap.add_argument("--no-single", action="store_true")
     ap.add_argument("--no-cache-cost", action="store_true")
     args = ap.parse_args()
@@ -157,37 +179,75 @@ def main() -> int:
     os.environ["SCALE"] = os.environ["CLUSTER_ACTIONS"] = "2"
     s = cluster.settings()
     results: Dict = {}
-    if not args.no_single:
-        single_process(args, results)
     url = f"http://127.0.0.1:{s['rasa_port']}"
-    cluster.up(with_web=False)
+    single = None if args.no_single else SingleProcess(s)
+    levels = [int(c) for c in args.conc.split(",")]
+    runs: Dict[str, Dict[int, List[dict]]] = {"single": {1: []}, "r1": {c: [] for c in levels},
+                                              "r2": {c: [] for c in levels}}
     try:
+        if single:
+            single.start()
+        cluster.up(with_web=False)
         warm(url, 16)
-        set_in_service(s, 1)
-        measured_round(s, url, args.n, args.conc, "r1", results)
-        set_in_service(s, 2)
-        warm(url, 8)
-        measured_round(s, url, args.n, args.conc, "r2", results)
+        for rnd in range(1, args.rounds + 1):
+            # in turns, so the noise of a shared machine falls on every set-up alike
+            if single:
+                row = load(single.url, args.n // 2, "1")[1]
+                runs["single"][1].append(row)
+                print(f"round {rnd} single process (SQLite): 1v p50 {row['p50']} ms", flush=True)
+            for replicas in (1, 2):
+                set_in_service(s, replicas)
+                label = f"r{replicas}"
+                round_results: Dict = {}
+                measured_round(s, url, args.n, args.conc, label, round_results)
+                for key, value in round_results.items():
+                    if not key.startswith(f"{label}_c"):
+                        results.setdefault(key + "_rounds", []).append(value)
+                for c in levels:
+                    runs[label][c].append({k: round_results[f"{label}_c{c}_{k}"]
+                                           for k in ("p50", "p95", "msgs_per_s", "errors")})
         results["rss_rasa_replica_mb"] = rss_mb(cluster.read_pid(s, "rasa1"))
         results["rss_action_server_mb"] = rss_mb(cluster.read_pid(s, "actions1"))
         results["rss_postgres_mb"] = rss_mb(cluster.read_pid(s, "postgres"))
         results["rss_redis_mb"] = rss_mb(cluster.read_pid(s, "redis"))
         results["rss_haproxy_mb"] = rss_mb(cluster.read_pid(s, "haproxy"))
         if not args.no_cache_cost:
+            set_in_service(s, 2)
+            before = load(url, args.n, "1,10")
             os.environ["TRACKER_CACHE"] = "off"
             for i in range(1, s["scale"] + 1):
                 cluster.stop_one(s, f"rasa{i}")
                 cluster.start_process(s, f"rasa{i}")
             os.environ.pop("TRACKER_CACHE")
-            time.sleep(3)  # HAProxy sees them up again (rise 2, inter 1 s)
+            time.sleep(4)  # HAProxy sees them up again (rise 2)
             warm(url, 8)
-            measured_round(s, url, args.n, "1,10", "r2_cache_off", results)
+            measured_round(s, url, args.n, "1,10", "cache_off", results)
+            for c, row in before.items():
+                results[f"cache_on_c{c}_p50"], results[f"cache_on_c{c}_msgs_per_s"] = row["p50"], row["msgs_per_s"]
     finally:
         cluster.down()
+        if single:
+            single.stop()
 
+    # best throughput of the rounds (the least disturbed by other work), median latency
+    for label, by_level in runs.items():
+        for c, rows in by_level.items():
+            if not rows:
+                continue
+            results[f"{label}_c{c}_msgs_per_s"] = max(r["msgs_per_s"] for r in rows)
+            results[f"{label}_c{c}_p50"] = median([r["p50"] for r in rows])
+            results[f"{label}_c{c}_p95"] = median([r["p95"] for r in rows])
+            results[f"{label}_c{c}_errors"] = sum(r.get("errors", 0) for r in rows)
+            results[f"{label}_c{c}_rounds_msgs_per_s"] = [r["msgs_per_s"] for r in rows]
     print("\nBenchmark of the cluster (2-core machine shared with other work: figures are noisy)")
-    for key, value in results.items():
-        print(f"  {key:<28} {value:>8}")
+    for key, value in sorted(results.items()):
+        print(f"  {key:<34} {value}")
+    print()
+    for c in levels:
+        for label, name in (("r1", "1 replica "), ("r2", "2 replicas")):
+            if results.get(f"{label}_c{c}_msgs_per_s") is not None:
+                print(f"  {name} {c:>2} visitors: {results[f'{label}_c{c}_msgs_per_s']:>6} msg/s  "
+                      f"p50 {results[f'{label}_c{c}_p50']:>6} ms  errors {results[f'{label}_c{c}_errors']}")
     failed = []
     ratios = {}
     for c in (10, 50):
@@ -195,10 +255,10 @@ def main() -> int:
         ratios[c] = (two / one) if one and two else 0.0
         if ratios[c] < 1.5:
             failed.append(f"{c} visitors: 2 replicas give {ratios[c]:.2f}x one replica (target >= 1.5x)")
-    errors = sum(v for k, v in results.items() if k.endswith("_errors") and not k.startswith("r2_cache_off"))
+    errors = sum(v for k, v in results.items() if k.endswith("_errors") and k[:2] in ("r1", "r2"))
     if errors:
         failed.append(f"{errors} errors")
-    if "single_c1_p50" in results:
+    if results.get("single_c1_p50") is not None and results.get("r2_c1_p50") is not None:
         gap = results["r2_c1_p50"] - results["single_c1_p50"]
         results["c1_p50_gap_ms"] = round(gap, 1)
         print(f"  one visitor: p50 {results['r2_c1_p50']} ms with 2 replicas vs {results['single_c1_p50']} ms "
