@@ -30,10 +30,11 @@ from assistant.content.placeholders import clinic_from, fill
 logger = logging.getLogger(__name__)
 
 Signature = tuple[tuple[str, int, int], ...]
-_SENTENCE_START_PLACEHOLDER = re.compile(r"(^\s*|[.!?]\s+|[¿¡])(\{[a-z_]+\})")
+# only the clinic values written as words for the middle of a sentence (never a link or a number)
+_SENTENCE_START_PLACEHOLDER = re.compile(r"(^\s*|[.!?]\s+|[¿¡])(\{(?:team_name|hours)\})")
 
 
-_CONTRACTION = re.compile(r"\b([Aa]|[Dd]e) (\{[a-z_]+\})")
+_CONTRACTION = re.compile(r"\b([Aa]|[Dd]e) (\{(?:team_name|hours)\})")
 
 
 def _contracted(preposition: str, value: str) -> str:

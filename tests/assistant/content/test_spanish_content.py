@@ -52,6 +52,7 @@ def test_team_name_reads_right_in_spanish() -> None:
     es = ContentStore(ROOT / "content", ROOT / "data").get().in_language("es")
     assert es.render("Llame a {team_name}. {team_name} decide.") == (
         "Llame al equipo del Dr. Moreno. El equipo del Dr. Moreno decide.")
+    assert es.render("{intake_url}").startswith("https://")  # a link is never capitalised
 
 
 def test_a_missing_spanish_text_is_reported_and_english_is_served(content_copy) -> None:
