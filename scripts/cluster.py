@@ -25,6 +25,7 @@ Redis keeps nothing on disk (it holds only the short-lived conversation locks).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -105,7 +106,8 @@ def ensure_packages() -> None:
         subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", *missing], check=True, env=environ,
                        stdout=subprocess.DEVNULL)
     except (subprocess.CalledProcessError, FileNotFoundError) as exc:
-        sys.exit(f"cluster: could not install {' '.join(missing)} ({exc}); run as root: apt-get install {' '.join(missing)}")
+        names = " ".join(missing)
+        sys.exit(f"cluster: could not install {names} ({exc}); run as root: apt-get install {names}")
     finally:
         if made_policy:
             policy.unlink(missing_ok=True)
@@ -193,10 +195,8 @@ def kill(s: Dict, name: str, port: Optional[int] = None) -> None:
     """SIGKILL, no shutdown: a crash (used by the failure tests); returns once its port is closed."""
     pid = read_pid(s, name)
     if pid is not None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         deadline = time.monotonic() + 10
         # a killed process keeps its sockets until every thread is gone (tens of ms), not just its leader
         while (Path(f"/proc/{pid}").exists() or (port and port_open(port))) and time.monotonic() < deadline:
@@ -220,10 +220,8 @@ def _traversable(s: Dict) -> None:
     for folder in [s["dir"], *s["dir"].parents]:
         if folder == ROOT or ROOT not in folder.parents:
             break
-        try:
+        with contextlib.suppress(OSError):
             os.chmod(folder, os.stat(folder).st_mode | 0o001)
-        except OSError:
-            pass
 
 
 def _as_postgres(cmd: List[str]) -> List[str]:
@@ -291,7 +289,7 @@ def pg_wait(s: Dict, timeout: float = 60) -> None:
         except Exception:
             pid = read_pid(s, "postgres")
             if pid is None or not alive(pid) or time.monotonic() > deadline:
-                raise RuntimeError(f"PostgreSQL did not start; see {s['run'] / 'postgres.log'}")
+                raise RuntimeError(f"PostgreSQL did not start; see {s['run'] / 'postgres.log'}") from None
             time.sleep(0.2)
 
 

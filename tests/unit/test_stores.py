@@ -304,3 +304,87 @@ async def test_retention_leaves_no_text_in_the_files(tmp_path) -> None:
     store.engine.dispose()
     assert purge(str(db), days=30, now=time.time() + 40 * 86400) == 1
     assert _files_containing(tmp_path, canary.encode()) == []
+
+
+# ---- issue 15: several replicas (validated cache), stores chosen from the environment ----------
+async def test_validated_cache_never_serves_a_copy_another_replica_changed(tmp_path, monkeypatch) -> None:
+    """Two stores on one database stand for two replicas: each sees what the other wrote."""
+    monkeypatch.setenv("TRACKER_CACHE", "validate")
+    db = str(tmp_path / "shared.db")
+    one = ErasableSQLTrackerStore(domain=DOMAIN_FORM, db=db)
+    two = ErasableSQLTrackerStore(domain=DOMAIN_FORM, db=db)
+    assert one.cache_mode == two.cache_mode == "validate"
+    sender = "visitor-abab1212"
+    await _turn(one, sender, 0)
+    await _turn(one, sender, 1)
+    await _turn(two, sender, 2)  # the second replica reads the first one's turns, then adds one
+    await _turn(one, sender, 3)  # the first replica's cached copy is old: it must read again
+    tracker = await two.retrieve(sender)
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == [f"message {n}" for n in range(4)]
+    assert count(db, sender) == 4 * 3  # every event written once
+    # an erase (or a retention run) elsewhere: the other replica's copy is not served either
+    assert two.erase(sender) == 12
+    assert await one.retrieve(sender) is None
+
+
+async def test_validated_cache_reads_only_the_newest_id_when_nothing_changed(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TRACKER_CACHE", "validate")
+    store = ErasableSQLTrackerStore(domain=DOMAIN_FORM, db=str(tmp_path / "v.db"))
+    sender = "visitor-cdcd3434"
+    await _turn(store, sender, 0)
+    first = await store.retrieve(sender)
+    second = await store.retrieve(sender)
+    assert first is second  # the cached object: no replay from the database
+
+
+def test_cache_mode_from_the_environment(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("TRACKER_CACHE", raising=False)
+    assert ErasableSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "a.db")).cache_mode == "on"  # make run
+    monkeypatch.setenv("TRACKER_CACHE", "off")
+    store = ErasableSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "b.db"))
+    assert store.cache_mode == "off" and store.cache_size == 0
+    monkeypatch.setenv("TRACKER_CACHE", "sometimes")
+    with pytest.raises(ValueError):
+        ErasableSQLTrackerStore(domain=DOMAIN, db=str(tmp_path / "c.db"))
+
+
+def test_postgres_settings_from_the_url(monkeypatch) -> None:
+    from stores.erasable import postgres_settings
+
+    monkeypatch.setenv("TRACKER_STORE_PASSWORD", "s3cret")
+    settings = postgres_settings("postgresql://rasa@db.internal:5433/rasa")
+    assert settings["dialect"] == "postgresql" and settings["db"] == "rasa"
+    assert settings["host"] == "postgresql+psycopg2://rasa:s3cret@db.internal:5433/rasa"
+    with pytest.raises(ValueError):
+        postgres_settings("mysql://rasa@db/rasa")
+
+
+def test_lock_store_from_the_environment(monkeypatch) -> None:
+    from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    from stores.locks import redis_settings
+
+    config = EndpointConfig(type="stores.locks.EnvLockStore")
+    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
+    assert isinstance(LockStore.create(config), InMemoryLockStore)  # make run: as before
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://127.0.0.1:6390/2")
+    monkeypatch.setenv("LOCK_STORE_PASSWORD", "pw")
+    store = LockStore.create(config)
+    assert isinstance(store, RedisLockStore)  # no connection is made before the first message
+    kwargs = store.red.connection_pool.connection_kwargs
+    assert (kwargs["host"], kwargs["port"], kwargs["db"], kwargs["password"]) == ("127.0.0.1", 6390, 2, "pw")
+    assert redis_settings("rediss://:p%40ss@h:1/0")["password"] == "p@ss"
+    with pytest.raises(ValueError):
+        redis_settings("http://h:1/0")
+
+
+def test_endpoints_keep_sqlite_and_the_in_memory_lock_without_the_variables() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    endpoints = yaml.safe_load((Path(__file__).resolve().parents[2] / "endpoints.yml").read_text())
+    assert endpoints["tracker_store"]["type"] == "stores.erasable.ErasableSQLTrackerStore"
+    assert endpoints["tracker_store"]["dialect"] == "sqlite"
+    assert endpoints["lock_store"]["type"] == "stores.locks.EnvLockStore"
