@@ -219,7 +219,8 @@ def detect(text: str) -> Detection:
         es_n = es_long
     if other_code and other >= 1.2 and es_n <= 1 and en_n <= 1:
         # clearly another language (French, Portuguese, Tagalog, ...): its words are not ours
-        return Detection(other_code, len(words) >= 3, values[other_code])
+        # sure only when none of our own words is in it (a Spanish "es legal aqui en usa?" can sound Tagalog)
+        return Detection(other_code, len(words) >= 3 and es_n == 0 and en_n == 0, values[other_code])
     if other_code == "pt" and values["pt"] >= 0.6 and es_n == 0 and en_n == 0:
         return Detection(None, False)
     if es > en:
