@@ -67,15 +67,15 @@ def test_a_missing_spanish_text_is_reported_and_english_is_served(content_copy) 
     assert es.message("thanks")["text"] == ContentStore(content_copy, ROOT / "data").get().message("thanks")["text"]
 
 
-def test_placeholders_that_differ_are_errors(content_copy) -> None:
+def test_placeholders_that_differ_are_reported(content_copy) -> None:
     path = content_copy / "es" / "faq.yml"
     text = path.read_text(encoding="utf-8")
     head, body = text.split("\ntopics:", 1)  # not the comments above
     assert "{team_name}" in body
     path.write_text(head + "\ntopics:" + body.replace("{team_name}", "{phone}", 1), encoding="utf-8")
     report = validate_dir(content_copy, ROOT / "data")
-    assert not report.ok
-    assert any("placeholders differ" in p.message for p in report.errors)
+    # a warning: an English edit that drops a placeholder is not held up by its Spanish twin
+    assert any("placeholders differ" in p.message for p in report.problems)
 
 
 def test_a_spanish_crisis_reply_without_988_is_refused(content_copy) -> None:
