@@ -360,10 +360,10 @@ def test_postgres_settings_from_the_url(monkeypatch) -> None:
 
 
 def test_lock_store_from_the_environment(monkeypatch) -> None:
-    from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+    from rasa.core.lock_store import InMemoryLockStore, LockStore
     from rasa.utils.endpoints import EndpointConfig
 
-    from stores.locks import redis_settings
+    from stores.locks import AtomicRedisLockStore, redis_settings
 
     config = EndpointConfig(type="stores.locks.EnvLockStore")
     monkeypatch.delenv("LOCK_STORE_URL", raising=False)
@@ -371,12 +371,74 @@ def test_lock_store_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("LOCK_STORE_URL", "redis://127.0.0.1:6390/2")
     monkeypatch.setenv("LOCK_STORE_PASSWORD", "pw")
     store = LockStore.create(config)
-    assert isinstance(store, RedisLockStore)  # no connection is made before the first message
+    assert isinstance(store, AtomicRedisLockStore)  # no connection is made before the first message
     kwargs = store.red.connection_pool.connection_kwargs
     assert (kwargs["host"], kwargs["port"], kwargs["db"], kwargs["password"]) == ("127.0.0.1", 6390, 2, "pw")
     assert redis_settings("rediss://:p%40ss@h:1/0")["password"] == "p@ss"
     with pytest.raises(ValueError):
         redis_settings("http://h:1/0")
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throw-away redis-server on a free loopback port (skipped when Redis is not installed)."""
+    import shutil
+    import socket
+    import subprocess
+
+    exe = shutil.which("redis-server")
+    if not exe:
+        pytest.skip("redis-server is not installed (make cluster installs it)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline and proc.poll() is None, "redis-server did not start"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/1"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+async def test_redis_lock_serves_one_message_at_a_time_in_arrival_order(redis_url) -> None:
+    """Two replicas (two lock stores), messages of one visitor arriving together: one at a time, FIFO."""
+    import asyncio
+
+    from stores.locks import AtomicRedisLockStore, redis_settings
+
+    one, two = (AtomicRedisLockStore(**redis_settings(redis_url)) for _ in range(2))
+    log: list = []
+
+    async def handle(store, name: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        async with store.lock("visitor-lock0001"):
+            log.append(("start", name))
+            await asyncio.sleep(0.05)
+            log.append(("end", name))
+
+    await asyncio.gather(*(handle(store, f"m{i}", i * 0.005) for i, store in enumerate([one, two, one, two, one])))
+    assert log == [(edge, f"m{i}") for i in range(5) for edge in ("start", "end")]
+
+
+async def test_redis_lock_of_a_dead_replica_expires(redis_url) -> None:
+    from stores.locks import AtomicRedisLockStore, redis_settings
+
+    dead, alive = (AtomicRedisLockStore(**redis_settings(redis_url)) for _ in range(2))
+    ticket, turn = dead.take_turn("visitor-lock0002", 0, lifetime=0.3)  # taken, never released: a crash
+    assert turn
+    t0 = time.monotonic()
+    async with alive.lock("visitor-lock0002", lock_lifetime=5):
+        waited = time.monotonic() - t0
+    assert 0.2 < waited < 2
+    assert alive.take_turn("visitor-lock0002")[1]  # and the queue is usable afterwards
 
 
 def test_endpoints_keep_sqlite_and_the_in_memory_lock_without_the_variables() -> None:
