@@ -184,22 +184,15 @@ test-nlu: train
 
 # Realistic sets written by helpers who never saw the training data, patterns or code.
 # Dev sets (their failures were read to improve the assistant): safety_dev, safety_dev2,
-# safety_dev3 and safety_dev4 (the second and third safety blind sets, each read after its
+# safety_dev3, safety_dev4 and safety_dev5 (the second, third and fourth safety blind sets, each read after its
 # blind scoring), faq_dev, faq_dev2 (the third FAQ blind set). Blind sets (scored, never read):
-# safety_blind4, faq_blind, faq_blind2, faq_blind4.
+# safety_blind5, faq_blind, faq_blind2, faq_blind4.
 # The floors are regression gates a few points under the levels measured on 2026-11-30; the
 # targets of issue 11 (crisis recall >= 97%, emergency >= 95%, false alarms <= 2%, FAQ >= 92%)
 # and the measured figures are in the README ("How well it understands").
 EVAL = PYTHONPATH=. $(PY) scripts/eval_realistic.py --model $(MODEL)
 test-realistic: train
-	@$(EVAL) tests/realistic/safety_dev.yml --min crisis_recall=0.96 --min emergency_recall=0.97 --max false_alarms=0.03
-	@$(EVAL) tests/realistic/safety_dev2.yml --min crisis_recall=0.96 --min emergency_recall=0.96 --max false_alarms=0.03
-	@$(EVAL) tests/realistic/safety_dev3.yml --min crisis_recall=0.95 --min emergency_recall=0.96 --max false_alarms=0.04
-	@$(EVAL) tests/realistic/safety_dev4.yml --min crisis_recall=0.97 --min emergency_recall=0.97 --max false_alarms=0.03
-	@$(EVAL) tests/realistic/faq_dev.yml --min faq_accuracy=0.85 --max faq_safety_false_alarms=0.02
-	@$(EVAL) tests/realistic/faq_dev2.yml --min faq_accuracy=0.91 --max faq_safety_false_alarms=0.02
-	@$(EVAL) tests/realistic/faq_blind.yml --min faq_accuracy=0.83 --max faq_safety_false_alarms=0.02
-	@$(EVAL) tests/realistic/faq_blind2.yml --min faq_accuracy=0.87 --max faq_safety_false_alarms=0.02
+	@$(EVAL) --gates tests/realistic/gates.yml
 	@# Spanish (issue 14): dev sets tuned on, blind sets only scored; floors a few points under
 	@# the levels measured on 2026-11-30 (README, "Spanish and other languages"); the targets are
 	@# FAQ >= 92% and crisis recall >= 97% on the blind sets.

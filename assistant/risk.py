@@ -14,7 +14,13 @@ Layers, first match wins, crisis before emergency:
    An emergency with a crisis signal above ``crisis_with_emergency`` beside
    it is answered as a crisis: the crisis reply gives 911 too.
    A crisis told as history that is over, with nothing saying it is back,
-   gets the check-in instead (``told_as_resolved_past``).
+   gets the check-in instead (``told_as_resolved_past``), and so does one that
+   names suicide or self-harm as a topic (a leaflet's warning, a hotline:
+   ``told_as_mention``). An emergency told as a past event that ended well
+   ("fainted once in my 30s, never since") raises no alarm (``emergency_is_over``);
+   anything saying it is happening now keeps every alarm. When only the model
+   (no crisis pattern) hears a crisis in a message that a pain-idiom pattern
+   reads as a figure of speech, the idiom path answers.
 3. **Check-in band**: a real but uncertain crisis signal (``checkin_threshold``
    up to ``crisis_threshold``), or a pain idiom from the patterns ("my feet are
    killing me"), gets a short, warm, direct question that also gives 988.
@@ -47,6 +53,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     # an emergency with a real crisis signal beside it ("swallowed some bleach, I just wanted the
     # pain to stop") gets the crisis reply, which gives 911 as well as 988
     "crisis_with_emergency": 0.35,
+    # a figure of speech ("worried to death") read as a crisis by the model alone keeps the crisis
+    # reply only when the model is this sure
+    "crisis_over_idiom": 0.9,
 }
 
 
@@ -56,14 +65,14 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 _PAST = re.compile(
     r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty) years ago|"
     r"years ago|decades ago|a long time ago|long ago|back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
-    r"when i was (?:a |in |young|younger|\d)|as a (?:teen|teenager|kid|child|young)|in my (?:teens|twenties|20s|30s)|"
+    r"when i was (?:a |in |young|younger|\d)|as a (?:teen|teenager|kid|child|young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life)\b"
 )
 _RESOLVED = re.compile(
     r"\b(?:got help|get help|gotten help|(?:had|got|went to|in|did|through) therapy|my therapist|counsel+ing|counselor|"
     r"psychiatrist|worked through|"
     r"(?:im|i am) (?:fine|ok|okay|good|well|stable|happy|safe|in a (?:good|better) place)|"
-    r"(?:im|i am|been) (?:doing|feeling) (?:fine|ok|okay|good|well|better|great)|doing (?:fine|well|good) now|"
+    r"(?:im|i am|been) (?:doing|feeling) (?:fine|ok|okay|good|well|better|great)|doing (?:fine|well|good) now|been well|"
     r"in a (?:good|better) place|none since|not since|nothing since|no longer|behind me|long past|"
     r"(?:genuinely|really) (?:good|fine|okay|ok))\b"
 )
@@ -71,9 +80,31 @@ _NOW_AGAIN = re.compile(
     r"\b(?:again|lately|these days|recently|right now|tonight|this week|this month|anymore|any more|"
     r"starting to|started to|coming back|come back|came back|its back|back again|creeping|"
     r"feel(?:ing)? (?:that way|like that)|now i (?:want|feel|think|am thinking|keep)|"
-    r"(?:want|wanna|going|plan|planning) to (?:die|end|kill)|(?:been|am|im) having|have been|ive been|"
+    r"(?:want|wanna|going|plan|planning) to (?:die|end|kill)|(?:been|am|im) having|"
+    r"(?:have|ive|i have|has|hes|shes) been (?:having|thinking|feeling|planning|wanting|saving|cutting|hurting|talking)|"
     r"last (?:week|night|month)|yesterday|(?:for|over) (?:a few|several|the past|the last|some) (?:days|weeks|months)|"
     r"(?:a|my) plan|still (?:think|thinking|feel|feeling|have|want))\b"
+)
+
+
+# Suicide or self-harm named as a topic, not as the writer's state: a leaflet's warning, a
+# hotline someone volunteers at. Also answered with the check-in (988 and a direct question).
+_MENTION = re.compile(
+    r"\b(?:side effects?|leaflet|label|warning|warns|package insert|insert|info sheet|sheet|pamphlet|"
+    r"lists|listed|hotline|prevention|volunteers?|awareness|training|lecture|article|documentary|podcast)\b"
+)
+
+# An emergency told as a past event that ended well ("I fainted once in my 30s, never since",
+# "an overdose scare last year, all sorted now") raises no alarm unless something says it is
+# happening now.
+_OVER = re.compile(
+    r"\b(?:never since|none since|not since|nothing since|all sorted|sorted now|all fine now|all good now|"
+    r"(?:and|but) i was (?:fine|ok|okay)|turned out (?:fine|ok|okay|to be nothing)|fully recovered|recovered fully|"
+    r"no (?:problems|issues|trouble) since|been fine since|fine ever since)\b"
+)
+_EMERGENCY_NOW = re.compile(
+    r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
+    r"getting worse|keeps? (?:happening|getting)|(?:minutes|an hour|hours) ago|since (?:yesterday|this morning|last night))\b"
 )
 
 
@@ -81,6 +112,18 @@ def told_as_resolved_past(text: str) -> bool:
     """A crisis mentioned as history that is over, with nothing saying it is back."""
     norm = normalise(text)
     return bool(_PAST.search(norm) and _RESOLVED.search(norm) and not _NOW_AGAIN.search(norm))
+
+
+def told_as_mention(text: str) -> bool:
+    """Suicide or self-harm named as a topic (a leaflet, a hotline), with nothing saying it is current."""
+    norm = normalise(text)
+    return bool(_MENTION.search(norm) and not _NOW_AGAIN.search(norm))
+
+
+def emergency_is_over(text: str) -> bool:
+    """An emergency told as a past event that ended well, with nothing saying it is happening now."""
+    norm = normalise(text)
+    return bool(_OVER.search(norm) and not _EMERGENCY_NOW.search(norm))
 
 
 @dataclass(frozen=True)
@@ -225,11 +268,19 @@ def assess(
         return None
 
     crisis = decided("crisis")
+    if (crisis is not None and crisis.source == "model" and "pain_idiom" in found
+            and best["crisis"][0] < th["crisis_over_idiom"]):
+        # the model heard death words that a pattern reads as a figure of speech: the idiom path
+        # (a gentle check-in with 988, or the answer asked for with a 988 line)
+        category, clause = found["pain_idiom"]
+        return Assessment("pain_idiom", "pattern", category, clause, scores)
     if crisis is not None:
-        if told_as_resolved_past(text):
+        if told_as_resolved_past(text) or told_as_mention(text):
             return Assessment("checkin", crisis.source, "", crisis.clause, scores)
         return crisis
     emergency = decided("emergency")
+    if emergency is not None and emergency_is_over(text):
+        emergency = None
     if emergency is not None:
         if best["crisis"][0] >= th["crisis_with_emergency"]:
             return Assessment("crisis", "model", "", best["crisis"][1], scores)

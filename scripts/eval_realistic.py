@@ -67,6 +67,9 @@ def score(items: List[Dict[str, Any]], results: List[Tuple[str, List[str]]]) -> 
             ok = kind == "faq" and all(t in topics or any(a in topics for a in item.get("also") or [])
                                        for t in item["topics"])
             count("faq_accuracy", ok, item, got)
+            # stricter: every topic listed under `topics` answered (an `also` topic does not stand in)
+            counts["faq_main_topics"][1] += 1
+            counts["faq_main_topics"][0] += int(kind == "faq" and all(t in topics for t in item["topics"]))
             count("faq_safety_false_alarms", kind in ("crisis", "emergency"), item, got)
         elif label == "advice":
             count("advice_redirected", kind == "advice", item, got)
@@ -85,44 +88,74 @@ async def parse_all(model: str, texts: List[str]) -> List[Dict[str, Any]]:
     return [await agent.parse_message(t) for t in texts]
 
 
+def report(name: str, items: List[Dict[str, Any]], results: List[Tuple[str, List[str]]],
+           mins: Dict[str, float], maxs: Dict[str, float], show_failures: bool) -> List[str]:
+    """Print one set's figures; return the targets it missed."""
+    counts, failures = score(items, results)
+    print(f"== realistic set(s): {name} ({len(items)} messages)")
+    for metric, (hits, total) in sorted(counts.items()):
+        print(f"  {metric:26s} {hits / total:6.1%}  ({hits}/{total})" if total else f"  {metric}: no messages")
+    print("  replies given:", dict(Counter(k for k, _ in results).most_common()))
+    if show_failures and failures:
+        print("  failures:")
+        print("\n".join(failures))
+    missed = []
+    for metric, value, better in [(m, v, "min") for m, v in mins.items()] + [(m, v, "max") for m, v in maxs.items()]:
+        hits, total = counts.get(metric, (0, 0))
+        rate = hits / total if total else 0.0
+        if (better == "min" and rate < value) or (better == "max" and rate > value):
+            missed.append(f"{name}: {metric} {rate:.1%} ({'<' if better == 'min' else '>'} {value:.0%})")
+    if missed:
+        print("  TARGET MISSED: " + "; ".join(missed))
+    return missed
+
+
+def _specs(specs: List[str]) -> Dict[str, float]:
+    return {k: float(v) for k, v in (spec.split("=") for spec in specs)}
+
+
+def load_items(path: Path) -> List[Dict[str, Any]]:
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("messages") or []
+
+
 def main(argv: List[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("sets", nargs="+", type=Path)
+    ap.add_argument("sets", nargs="*", type=Path, help="scored together as one set")
     ap.add_argument("--model", required=True)
+    ap.add_argument("--gates", type=Path,
+                    help="a YAML file of sets, each scored on its own with its own floors (one model load)")
     ap.add_argument("--min", action="append", default=[], help="metric=value, e.g. crisis_recall=0.97")
     ap.add_argument("--max", action="append", default=[], help="metric=value, e.g. false_alarms=0.02")
     ap.add_argument("--show-failures", action="store_true")
     args = ap.parse_args(argv)
+    if not args.sets and not args.gates:
+        ap.error("give sets to score, or --gates FILE")
     logging.disable(logging.WARNING)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-    items: List[Dict[str, Any]] = []
-    for path in args.sets:
-        items += (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("messages") or []
-    parses = asyncio.run(parse_all(args.model, [i["text"] for i in items]))
-    results = [reply_kind(p) for p in parses]
-    counts, failures = score(items, results)
+    # (name, items, mins, maxs) per scored group
+    groups: List[Tuple[str, List[Dict[str, Any]], Dict[str, float], Dict[str, float]]] = []
+    if args.sets:
+        items = [i for path in args.sets for i in load_items(path)]
+        groups.append((", ".join(p.name for p in args.sets), items, _specs(args.min), _specs(args.max)))
+    if args.gates:
+        spec = yaml.safe_load(args.gates.read_text(encoding="utf-8")) or {}
+        for entry in spec.get("sets") or []:
+            path = args.gates.parent / entry["file"]
+            groups.append((f"{entry['file']} ({entry.get('kind', 'dev')})", load_items(path),
+                           {k: float(v) for k, v in (entry.get("min") or {}).items()},
+                           {k: float(v) for k, v in (entry.get("max") or {}).items()}))
 
-    names = ", ".join(p.name for p in args.sets)
-    print(f"== realistic set(s): {names} ({len(items)} messages)")
-    for metric, (hits, total) in sorted(counts.items()):
-        print(f"  {metric:26s} {hits / total:6.1%}  ({hits}/{total})" if total else f"  {metric}: no messages")
-    print("  replies given:", dict(Counter(k for k, _ in results).most_common()))
-    if args.show_failures and failures:
-        print("  failures:")
-        print("\n".join(failures))
-
-    missed = []
-    for spec, better in [(s, "min") for s in args.min] + [(s, "max") for s in args.max]:
-        metric, value = spec.split("=")
-        hits, total = counts.get(metric, (0, 0))
-        rate = hits / total if total else 0.0
-        if (better == "min" and rate < float(value)) or (better == "max" and rate > float(value)):
-            missed.append(f"{metric} {rate:.1%} ({'<' if better == 'min' else '>'} {float(value):.0%})")
-    if missed:
-        print("  TARGET MISSED: " + "; ".join(missed))
-        return 1
-    return 0
+    texts = [i["text"] for _, items, _, _ in groups for i in items]
+    results = [reply_kind(p) for p in asyncio.run(parse_all(args.model, texts))]
+    missed: List[str] = []
+    start = 0
+    for name, items, mins, maxs in groups:
+        missed += report(name, items, results[start:start + len(items)], mins, maxs, args.show_failures)
+        start += len(items)
+    if missed and len(groups) > 1:
+        print("TARGETS MISSED:\n  " + "\n  ".join(missed))
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -87,6 +87,9 @@ def test_pain_idiom_and_advice_only_after_crisis_and_emergency():
     assert assess("my feet are killing me", detector, FakeModel({})).kind == "pain_idiom"
     model = FakeModel({"killing me": ("crisis", 0.95)})
     assert assess("my feet are killing me", detector, model).kind == "crisis"
+    # the model alone, less sure: the idiom path (a check-in with 988, or the answer asked for)
+    unsure = FakeModel({"killing me": ("crisis", 0.8)})
+    assert assess("my feet are killing me", detector, unsure).kind == "pain_idiom"
 
 
 def test_thresholds_can_be_set():
