@@ -52,4 +52,4 @@ test-cluster: setup train
 	  echo "test-cluster: passed"
 
 bench-cluster: setup train
-	@$(CLUSTER_ENV) $(PY) scripts/bench_cluster.py
+	@$(CLUSTER_ENV) CLUSTER_DIR=var/cluster-bench $(PY) scripts/bench_cluster.py
