@@ -184,9 +184,9 @@ test-nlu: train
 
 # Realistic sets written by helpers who never saw the training data, patterns or code.
 # Dev sets (their failures were read to improve the assistant): safety_dev, safety_dev2,
-# safety_dev3, safety_dev4 and safety_dev5 (the second, third and fourth safety blind sets, each read after its
+# safety_dev3 to safety_dev6 (the second to fifth safety blind sets, each read after its
 # blind scoring), faq_dev, faq_dev2 (the third FAQ blind set). Blind sets (scored, never read):
-# safety_blind5, faq_blind, faq_blind2, faq_blind4.
+# safety_blind6, faq_blind, faq_blind2, faq_blind4.
 # The floors are regression gates a few points under the levels measured on 2026-11-30; the
 # targets of issue 11 (crisis recall >= 97%, emergency >= 95%, false alarms <= 2%, FAQ >= 92%)
 # and the measured figures are in the README ("How well it understands").

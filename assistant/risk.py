@@ -74,7 +74,7 @@ _RESOLVED = re.compile(
     r"(?:im|i am) (?:fine|ok|okay|good|well|stable|happy|safe|in a (?:good|better) place)|"
     r"(?:im|i am|been) (?:doing|feeling) (?:fine|ok|okay|good|well|better|great)|doing (?:fine|well|good) now|been well|"
     r"in a (?:good|better) place|none since|not since|nothing since|no longer|behind me|long past|"
-    r"(?:genuinely|really) (?:good|fine|okay|ok))\b"
+    r"(?:genuinely|really) (?:good|fine|okay|ok)|i used to|used to (?:self ?harm|cut|hurt))\b"
 )
 _NOW_AGAIN = re.compile(
     r"\b(?:again|lately|these days|recently|right now|tonight|this week|this month|anymore|any more|"
@@ -100,11 +100,17 @@ _MENTION = re.compile(
 _OVER = re.compile(
     r"\b(?:never since|none since|not since|nothing since|all sorted|sorted now|all fine now|all good now|"
     r"(?:and|but) i was (?:fine|ok|okay)|turned out (?:fine|ok|okay|to be nothing)|fully recovered|recovered fully|"
-    r"no (?:problems|issues|trouble) since|been fine since|fine ever since)\b"
+    r"no (?:problems|issues|trouble) since|been fine since|fine ever since|and survived|survived it|"
+    r"(?:seizure|symptom|episode|trouble|problem) free|(?:havent|have not|never) had (?:any|one|another|an?)(?: \w+)? (?:since|again)|"
+    r"(?:said|says|told me) (?:it was|i was|id be|i would be|it would be|hed be|shed be|she was|he was) (?:fine|ok|okay|alright)|"
+    r"(?:i|he|she) (?:feel|felt|feels) (?:totally |completely |perfectly |just )?(?:normal|fine)|that was it|"
+    r"clean (?:a long time|for years|ever since|since))\b"
 )
 _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
-    r"getting worse|keeps? (?:happening|getting)|(?:minutes|an hour|hours) ago|since (?:yesterday|this morning|last night))\b"
+    r"getting worse|keeps? (?:happening|getting)|(?:minutes|an hour|hours) ago|since (?:yesterday|this morning|last night)|"
+    r"but (?:now|then|i|he|she|im|hes|shes|its)|dizzy|shak(?:y|ing)|sweat(?:y|ing)|confus\w*|vomit\w*|throwing up|"
+    r"pass(?:ing)? out|cant breathe|short of breath|chest|worse|sleepy|drowsy|slurr\w*)\b"
 )
 
 

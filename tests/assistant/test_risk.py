@@ -156,3 +156,21 @@ def test_a_crisis_told_as_history_that_is_over_gets_the_checkin(text):
 def test_history_with_anything_current_stays_a_crisis(text):
     detector = FakeDetector({"ending my life": ("crisis", "suicide")})
     assert assess(text, detector, FakeModel({})).kind == "crisis"
+
+
+def test_an_emergency_told_as_over_raises_no_alarm_unless_something_is_current():
+    detector = FakeDetector({"fainted": ("emergency", "fainting"), "twice": ("emergency", "poisoning")})
+    over = "I fainted once in my 30s giving blood, never since. Will the IV make me faint?"
+    assert assess(over, detector, FakeModel({})).kind is None
+    assert assess("I fainted once years ago, never since, but I feel dizzy right now", detector, FakeModel({})).kind \
+        == "emergency"
+    took = "took my gabapentin twice by mistake, the pharmacist said I'd be fine but I feel dizzy"
+    assert assess(took, detector, FakeModel({})).kind == "emergency"
+
+
+def test_a_leaflet_or_hotline_mention_gets_the_checkin_not_the_crisis_reply():
+    detector = FakeDetector({"self-harm": ("crisis", "self_harm")})
+    leaflet = "The leaflet for my pregabalin lists thoughts of self-harm. Does your treatment have a warning like that?"
+    assert assess(leaflet, detector, FakeModel({})).kind == "checkin"
+    current = "The leaflet lists thoughts of self-harm and I have been having them"
+    assert assess(current, detector, FakeModel({})).kind == "crisis"
