@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -201,7 +202,7 @@ def main() -> int:
                 round_results: Dict = {}
                 measured_round(s, url, args.n, args.conc, label, round_results)
                 for key, value in round_results.items():
-                    if not key.startswith(f"{label}_c"):
+                    if not re.match(rf"{label}_c\d", key):  # per-level figures are kept below
                         results.setdefault(key + "_rounds", []).append(value)
                 for c in levels:
                     runs[label][c].append({k: round_results[f"{label}_c{c}_{k}"]
