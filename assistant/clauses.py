@@ -19,17 +19,26 @@ import re
 #: Clauses judged per message at most (a message is at most a few thousand characters).
 MAX_CLAUSES = 16
 
-_SENTENCE_END = re.compile(r"((?:[.!?;:]+|\u2026)(?=\s|$|[\"')\]])|\n+|\s[-\u2013\u2014]{1,2}\s|\s*\|\s*)")
+# Spanish opens a question with "¿": a new clause starts there ("tengo diabetes ¿funciona para mí?")
+_SENTENCE_END = re.compile(
+    r"((?:[.!?;:]+|\u2026)(?=\s|$|[\"')\]])|\n+|\s[-\u2013\u2014]{1,2}\s|\s*\|\s*|,?\s+(?=\u00bf))"
+)
 _QUESTION_WORDS = (
     r"how|what|whats|when|where|why|who|which|is|are|does|do|did|can|could|will|would|should|"
     r"has|have|any|anything|isnt|doesnt|cant|wont"
+)
+_SPANISH_QUESTION_WORDS = (
+    r"qu[eé]|c[oó]mo|cu[aá]nt[oa]s?|cu[aá]ndo|d[oó]nde|cu[aá]l(?:es)?|qui[eé]n(?:es)?|por qu[eé]|"
+    r"hay|puedo|puede|se puede|tiene|tienen|es|son|est[aá]|funciona|sirve|necesito|debo|duele|cubre"
 )
 # a new thought inside one sentence: "..., anyway how much", "... but is it safe", "..., and does it hurt"
 _MARKER = re.compile(
     r"(?:,\s*|\s+)(?=(?:anyway|anyways|any way|btw|by the way|also|oh and|and also|plus|besides|"
     r"but|however|otherwise|meanwhile|on another note|another question|one more thing|"
     r"and if|if so|if not|if yes|if it does|and second|secondly|and then|"
-    r"and\s+(?:" + _QUESTION_WORDS + r"))\b)",
+    r"and\s+(?:" + _QUESTION_WORDS + r")|"
+    # Spanish: "y cuántas sesiones", "también", "otra pregunta", "por cierto"
+    r"y\s+(?:" + _SPANISH_QUESTION_WORDS + r")|tambi[eé]n|adem[aá]s|otra pregunta|por cierto|pero)\b)",
     re.IGNORECASE,
 )
 _COMMA_QUESTION = re.compile(r",\s*(?=(?:" + _QUESTION_WORDS + r")\b)", re.IGNORECASE)
@@ -84,6 +93,17 @@ _EMBEDDED_QUESTION = re.compile(
 )
 
 
+# a Spanish clause that asks (accented interrogatives, or "y"/"pero" then one); "¿" anywhere also counts
+_SPANISH_QUESTION = re.compile(
+    r"(?:(?:y|pero|tambi[eé]n|adem[aá]s|otra pregunta|por cierto)[\s,:]+)?"
+    r"(?:qu[eé]|c[oó]mo|cu[aá]nt[oa]s?|cu[aá]ndo|d[oó]nde|cu[aá]l(?:es)?|qui[eé]n(?:es)?|por qu[eé]|hay|"
+    r"se puede|puedo|puede|funciona|sirve|cubre|duele)\b"
+)
+
+
+_SPANISH_EMBEDDED = re.compile(r"\b(?:quiero|quisiera|queremos|me gustar[ií]a|necesito|necesitamos) saber\b|\bme pregunto\b")
+
+
 def is_question(clause: str) -> bool:
     """A clause that asks something: ends with '?', opens with a question word (after "and", "so", ...),
     or asks one inside it ("for autoimmune neuropathy how does this help")."""
@@ -91,5 +111,7 @@ def is_question(clause: str) -> bool:
     if c.endswith("?"):
         return True
     if re.match(r"(?:" + _QUESTION_WORDS + r")\b", _LEAD_IN.sub("", c)):
+        return True
+    if "\u00bf" in c or _SPANISH_QUESTION.match(c) or _SPANISH_EMBEDDED.search(c):
         return True
     return bool(_EMBEDDED_QUESTION.search(c))

@@ -54,3 +54,11 @@ def test_is_question_finds_a_question_inside_a_clause():
     assert is_question("please tell me how long it takes")
     assert not is_question("my feet went numb in 2019")
     assert not is_question("and then my toes went numb too")
+
+
+def test_spanish_questions_and_second_questions():
+    assert split_clauses("cuánto cuesta y cuántas sesiones son") == ["cuánto cuesta", "y cuántas sesiones son"]
+    assert split_clauses("Tengo diabetes ¿funciona para mí?") == ["Tengo diabetes", "¿funciona para mí?"]
+    assert is_question("y cuántas sesiones son")
+    assert is_question("también quiero saber si es seguro")
+    assert not is_question("mi mamá tiene neuropatía")
