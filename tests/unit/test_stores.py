@@ -432,7 +432,7 @@ async def test_redis_lock_of_a_dead_replica_expires(redis_url) -> None:
     from stores.locks import AtomicRedisLockStore, redis_settings
 
     dead, alive = (AtomicRedisLockStore(**redis_settings(redis_url)) for _ in range(2))
-    ticket, turn = dead.take_turn("visitor-lock0002", 0, lifetime=0.3)  # taken, never released: a crash
+    _, turn = dead.take_turn("visitor-lock0002", 0, lifetime=0.3)  # taken, never released: a crash
     assert turn
     t0 = time.monotonic()
     async with alive.lock("visitor-lock0002", lock_lifetime=5):
