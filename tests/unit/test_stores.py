@@ -35,8 +35,8 @@ async def test_erase_slot_deletes_every_event_of_that_sender_only(tmp_path) -> N
     db = tmp_path / "t.db"
     store = ErasableSQLTrackerStore(domain=DOMAIN, db=str(db))
     for sender in ("visitor-aaaa1111", "visitor-bbbb2222"):
-        tracker = DialogueStateTracker.from_events(sender, [ActionExecuted("action_listen"), UserUttered("my a1c is 9")],
-                                                   slots=DOMAIN.slots)
+        events = [ActionExecuted("action_listen"), UserUttered("my a1c is 9")]
+        tracker = DialogueStateTracker.from_events(sender, events, slots=DOMAIN.slots)
         await store.save(tracker)
     assert count(db, "visitor-aaaa1111") > 0
     tracker = await store.retrieve("visitor-aaaa1111")
