@@ -113,13 +113,18 @@ for _method in ("send_response", "send_text_message", "send_image_url", "send_at
     setattr(CountingOutputChannel, _method, _counted(_method))
 
 
-def apology_text(kind: Any = None) -> str:
-    """The reply when handling failed: the crisis or emergency reply for those, else the apology."""
+def apology_text(kind: Any = None, text: Any = None) -> str:
+    """The reply when handling failed: the crisis or emergency reply for those, else the apology.
+
+    In Spanish when the visitor's message is clearly Spanish (issue 14): 988 with "oprima 2" and
+    AYUDA, and 911, from content/es/.
+    """
     try:
         from actions.checkin import section_template
         from assistant.content import get_content
 
         content = get_content()
+        content = content.in_language(_language_of(text))
         if kind in HELP_LINE:
             return content.render(section_template(content, kind)) or FALLBACK_TEXT
         text = content.render(content.message("action_error").get("text"))
@@ -128,6 +133,20 @@ def apology_text(kind: Any = None) -> str:
         return text or FALLBACK_TEXT
     except Exception:  # content unreadable: the hard-coded last resort above
         return FALLBACK_TEXT
+
+
+def _language_of(text: Any) -> str:
+    """ "es" for a clearly Spanish message, else "en" (never fails: the safety net must answer)."""
+    if not isinstance(text, str) or not text.strip():
+        return "en"
+    try:
+        from assistant.language import detect
+
+        found = detect(text[:2000])
+        return "es" if found.language == "es" else "en"
+    except Exception as exc:
+        logger.error("language check unavailable: %s", type(exc).__name__)
+        return "en"
 
 
 def _safety_kind(text: Any) -> Any:
@@ -157,6 +176,6 @@ async def handle_guarded(
     if help_line is not None and not any(help_line.search(t) for t in counter.texts):
         # the crisis/emergency reply did not go out (action server down, slow or failing)
         logger.error("safety reply sent by the Rasa server itself (%s)", kind)
-        await counter.inner.send_response(message.sender_id, {"text": apology_text(kind)})
+        await counter.inner.send_response(message.sender_id, {"text": apology_text(kind, message.text)})
     elif counter.sent == 0:
-        await counter.inner.send_response(message.sender_id, {"text": apology_text(kind)})
+        await counter.inner.send_response(message.sender_id, {"text": apology_text(kind, message.text)})

@@ -77,3 +77,14 @@ def test_a_request_switches_without_asking_and_greets_in_the_new_language():
     assert "Muy bien, sigamos en español." in texts
     assert any(t.startswith("¡Hola!") for t in texts)
     assert not any("Prefiere" in t for t in texts)
+
+
+def test_the_servers_own_safety_reply_is_in_spanish_for_a_spanish_message():
+    from channels.guard import apology_text
+
+    crisis = apology_text("crisis", "ya no quiero vivir, estoy pensando en quitarme la vida")
+    assert "988" in crisis and "AYUDA" in crisis and "911" in crisis
+    assert "911" in apology_text("emergency", "tengo un dolor muy fuerte en el pecho y no puedo respirar")
+    assert "988" in apology_text("crisis", "I want to end my life") and "AYUDA" not in apology_text(
+        "crisis", "I want to end my life")
+    assert apology_text(None, None)  # never empty
