@@ -89,7 +89,8 @@ _LEAD_IN = re.compile(
 _EMBEDDED_QUESTION = re.compile(
     r"\b(?:(?:how|what|whats|when|where|why|which)\s+(?:\w+\s+)?"
     r"(?:do|does|did|is|are|was|were|can|could|would|will|should|much|many|long|soon|often|kind|type|happens)"
-    r"|wonder(?:ing)?\s+(?:if|whether|how|what|when)|(?:tell|explain to|let)\s+me\s+(?:know\s+)?(?:how|what|if|whether|when))\b"
+    r"|wonder(?:ing)?\s+(?:if|whether|how|what|when)|(?:tell|explain to|"
+    r"let)\s+me\s+(?:know\s+)?(?:how|what|if|whether|when))\b"
 )
 
 
@@ -101,7 +102,9 @@ _SPANISH_QUESTION = re.compile(
 )
 
 
-_SPANISH_EMBEDDED = re.compile(r"\b(?:quiero|quisiera|queremos|me gustar[ií]a|necesito|necesitamos) saber\b|\bme pregunto\b")
+_SPANISH_EMBEDDED = re.compile(
+    r"\b(?:quiero|quisiera|queremos|me gustar[ií]a|necesito|necesitamos) saber\b|\bme pregunto\b"
+)
 
 
 def is_question(clause: str) -> bool:

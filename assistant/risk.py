@@ -65,14 +65,16 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 _PAST = re.compile(
     r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty) years ago|"
     r"years ago|decades ago|a long time ago|long ago|back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
-    r"when i was (?:a |in |young|younger|\d)|as a (?:teen|teenager|kid|child|young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
+    r"when i was (?:a |in |young|younger|\d)|as a (?:teen|teenager|kid|child|"
+    r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life)\b"
 )
 _RESOLVED = re.compile(
     r"\b(?:got help|get help|gotten help|(?:had|got|went to|in|did|through) therapy|my therapist|counsel+ing|counselor|"
     r"psychiatrist|worked through|"
     r"(?:im|i am) (?:fine|ok|okay|good|well|stable|happy|safe|in a (?:good|better) place)|"
-    r"(?:im|i am|been) (?:doing|feeling) (?:fine|ok|okay|good|well|better|great)|doing (?:fine|well|good) now|been well|"
+    r"(?:im|i am|been) (?:doing|feeling) (?:fine|ok|okay|good|"
+    r"well|better|great)|doing (?:fine|well|good) now|been well|"
     r"in a (?:good|better) place|none since|not since|nothing since|no longer|behind me|long past|"
     r"(?:genuinely|really) (?:good|fine|okay|ok)|i used to|used to (?:self ?harm|cut|hurt))\b"
 )
@@ -81,7 +83,8 @@ _NOW_AGAIN = re.compile(
     r"starting to|started to|coming back|come back|came back|its back|back again|creeping|"
     r"feel(?:ing)? (?:that way|like that)|now i (?:want|feel|think|am thinking|keep)|"
     r"(?:want|wanna|going|plan|planning) to (?:die|end|kill)|(?:been|am|im) having|"
-    r"(?:have|ive|i have|has|hes|shes) been (?:having|thinking|feeling|planning|wanting|saving|cutting|hurting|talking)|"
+    r"(?:have|ive|i have|has|hes|shes) been (?:having|thinking|"
+    r"feeling|planning|wanting|saving|cutting|hurting|talking)|"
     r"last (?:week|night|month)|yesterday|(?:for|over) (?:a few|several|the past|the last|some) (?:days|weeks|months)|"
     r"(?:a|my) plan|still (?:think|thinking|feel|feeling|have|want))\b"
 )
@@ -101,14 +104,17 @@ _OVER = re.compile(
     r"\b(?:never since|none since|not since|nothing since|all sorted|sorted now|all fine now|all good now|"
     r"(?:and|but) i was (?:fine|ok|okay)|turned out (?:fine|ok|okay|to be nothing)|fully recovered|recovered fully|"
     r"no (?:problems|issues|trouble) since|been fine since|fine ever since|and survived|survived it|"
-    r"(?:seizure|symptom|episode|trouble|problem) free|(?:havent|have not|never) had (?:any|one|another|an?)(?: \w+)? (?:since|again)|"
-    r"(?:said|says|told me) (?:it was|i was|id be|i would be|it would be|hed be|shed be|she was|he was) (?:fine|ok|okay|alright)|"
+    r"(?:seizure|symptom|episode|trouble|problem) free|(?:havent|have not|"
+    r"never) had (?:any|one|another|an?)(?: \w+)? (?:since|again)|"
+    r"(?:said|says|told me) (?:it was|i was|id be|i would be|it would be|"
+    r"hed be|shed be|she was|he was) (?:fine|ok|okay|alright)|"
     r"(?:i|he|she) (?:feel|felt|feels) (?:totally |completely |perfectly |just )?(?:normal|fine)|that was it|"
     r"clean (?:a long time|for years|ever since|since))\b"
 )
 _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
-    r"getting worse|keeps? (?:happening|getting)|(?:minutes|an hour|hours) ago|since (?:yesterday|this morning|last night)|"
+    r"getting worse|keeps? (?:happening|getting)|(?:minutes|an hour|"
+    r"hours) ago|since (?:yesterday|this morning|last night)|"
     r"but (?:now|then|i|he|she|im|hes|shes|its)|dizzy|shak(?:y|ing)|sweat(?:y|ing)|confus\w*|vomit\w*|throwing up|"
     r"pass(?:ing)? out|cant breathe|short of breath|chest|worse|sleepy|drowsy|slurr\w*)\b"
 )
@@ -274,8 +280,12 @@ def assess(
         return None
 
     crisis = decided("crisis")
-    if (crisis is not None and crisis.source == "model" and "pain_idiom" in found
-            and best["crisis"][0] < th["crisis_over_idiom"]):
+    if (
+        crisis is not None
+        and crisis.source == "model"
+        and "pain_idiom" in found
+        and best["crisis"][0] < th["crisis_over_idiom"]
+    ):
         # the model heard death words that a pattern reads as a figure of speech: the idiom path
         # (a gentle check-in with 988, or the answer asked for with a 988 line)
         category, clause = found["pain_idiom"]
