@@ -193,13 +193,6 @@ test-nlu: train
 EVAL = PYTHONPATH=. $(PY) scripts/eval_realistic.py --model $(MODEL)
 test-realistic: train
 	@$(EVAL) --gates tests/realistic/gates.yml
-	@# Spanish (issue 14): dev sets tuned on, blind sets only scored; floors a few points under
-	@# the levels measured on 2026-11-30 (README, "Spanish and other languages"); the targets are
-	@# FAQ >= 92% and crisis recall >= 97% on the blind sets.
-	@$(EVAL) tests/realistic/es_faq_dev.yml --min faq_accuracy=0.85 --max faq_safety_false_alarms=0.03
-	@$(EVAL) tests/realistic/es_safety_dev.yml --min crisis_recall=0.96 --min emergency_recall=0.97 --max false_alarms=0.07
-	@$(EVAL) tests/realistic/es_faq_blind.yml --min faq_accuracy=0.80 --max faq_safety_false_alarms=0.04
-	@$(EVAL) tests/realistic/es_safety_blind.yml --min crisis_recall=0.93 --min emergency_recall=0.90 --max false_alarms=0.08
 
 test-e2e: setup chromium train
 	@rm -rf $(TEST_VAR) && mkdir -p $(TEST_VAR) && cp -r content $(TEST_VAR)/content
