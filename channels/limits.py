@@ -114,13 +114,14 @@ def screen_kind(text: Any) -> Optional[str]:
     return found
 
 
-def door_replies(kind: Optional[str], message_id: str = "message_too_long") -> List[str]:
-    """Texts for a message refused at the door: safety help first when it was needed."""
+def door_replies(kind: Optional[str], message_id: str = "message_too_long", text: Optional[str] = None) -> List[str]:
+    """Texts for a message refused at the door: safety help first when it was needed (in Spanish
+    for a clearly Spanish message)."""
     from channels.guard import apology_text
 
     texts: List[str] = []
     if kind in ("crisis", "emergency"):
-        texts.append(apology_text(kind))
+        texts.append(apology_text(kind, text))
     texts.append(message_text(message_id))
     if kind == "checkin":
         texts.append(message_text("safety_line"))

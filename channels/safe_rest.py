@@ -95,7 +95,7 @@ class SafeRestInput(RestInput):
             if limits.metadata_too_big(body.get("metadata")):
                 return _kind([limits.message_text("message_too_large")], sender)
             if len(text) > limits.max_message_chars():
-                return _kind(limits.door_replies(limits.screen_kind(text)), sender)
+                return _kind(limits.door_replies(limits.screen_kind(text), text=text), sender)
             collector = CollectingOutputChannel()
             await door.deliver(on_new_message, text, collector, sender, self.name())
             return response.json(collector.messages)

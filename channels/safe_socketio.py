@@ -150,7 +150,7 @@ class SafeSocketIOInput(SocketIOInput):
                     await say(session_id, [limits.message_text("message_unreadable")])
                     return
                 if len(text) > limits.max_message_chars():
-                    await say(session_id, limits.door_replies(limits.screen_kind(text)))
+                    await say(session_id, limits.door_replies(limits.screen_kind(text), text=text))
                     return
             metadata = data.get(self.metadata_key)
             if limits.metadata_too_big(metadata):

@@ -409,7 +409,8 @@ def scan_events(db: Any, since: Optional[dt.date] = None, until: Optional[dt.dat
                 scan.button_presses += 1
             else:
                 scan.typed_messages += 1
-                lang = "Other languages" if p["intent"] == "non_english" else "English"
+                lang = ("Other languages" if p["intent"] == "non_english"
+                        else "Spanish" if p.get("language") == "es" else "English")
                 scan.languages[lang] += 1
                 scan.language_senders.setdefault(lang, set()).add(p["sender"])
             if p["safety"]:
@@ -459,9 +460,11 @@ def scan_events(db: Any, since: Optional[dt.date] = None, until: Optional[dt.dat
                 topics = [t for t in parse.get("topics") or [] if isinstance(t, str)]
                 if not topics and intent and intent.startswith("faq_"):
                     topics = [intent[4:]]
+                detected = parse.get("language") if isinstance(parse.get("language"), dict) else {}
                 state["pending"] = {"sender": sender, "ts": ts, "intent": intent, "text": text,
                                     "next_action": None, "in_range": in_range, "button": button,
-                                    "safety": safety, "topics": topics, "loop": state["active_loop"]}
+                                    "safety": safety, "topics": topics, "loop": state["active_loop"],
+                                    "language": detected.get("code")}
                 state["offered"] = set()
                 if in_range:
                     scan.user_messages += 1
@@ -543,7 +546,7 @@ def figures(scan: Scan, titles: Optional[Dict[str, str]] = None) -> Dict[str, An
                      if k != "unknown" or f.outcomes.get(k)],
         "languages": [{"label": lang, "count": scan.languages.get(lang, 0),
                        "visitors": len(scan.language_senders.get(lang, ()))}
-                      for lang in ("English", "Other languages")],
+                      for lang in ("English", "Spanish", "Other languages")],
         "safety": [{"kind": k, "label": SAFETY_LABELS[k], "count": scan.safety.get(k, 0)} for k in SAFETY_KINDS],
     }
 

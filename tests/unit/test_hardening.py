@@ -299,3 +299,9 @@ def test_operational_lines_keep_their_numbers_and_words_after_the_turn(redacting
     assert line in redacting.text
     logging.getLogger("rasa.core.processor").debug("slot set to 'http more'")
     assert "slot set to '[redacted] [redacted]'" in redacting.text
+
+
+def test_door_replies_give_spanish_help_for_a_spanish_message() -> None:
+    long_spanish = "ya no quiero vivir, estoy cansado de este dolor en los pies. " * 40
+    texts = limits.door_replies("crisis", text=long_spanish)
+    assert "988" in texts[0] and "AYUDA" in texts[0]

@@ -165,3 +165,25 @@ def test_cli_missing_database_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no conversation database" in result.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_spanish_messages_are_counted_as_spanish(tmp_path: Path) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    db = tmp_path / "t.db"
+    store = SQLTrackerStore(dialect="sqlite", db=str(db))
+    ts = DAY.timestamp()
+    events = [
+        ActionExecuted("action_listen", timestamp=ts),
+        UserUttered("cuánto cuesta", intent={"name": "faq_cost", "confidence": 0.9}, timestamp=ts + 1,
+                    parse_data={"intent": {"name": "faq_cost", "confidence": 0.9}, "language": {"code": "es"}}),
+        ActionExecuted("action_answer_faq", timestamp=ts + 2),
+        ActionExecuted("action_listen", timestamp=ts + 3),
+        UserUttered("how much is it", intent={"name": "faq_cost", "confidence": 0.9}, timestamp=ts + 4),
+        ActionExecuted("action_answer_faq", timestamp=ts + 5),
+    ]
+    asyncio.run(store.save(DialogueStateTracker.from_events("visitor-es", events)))
+    scan = report.scan_events(str(db), exclude_prefixes=())
+    assert scan.languages["Spanish"] == 1 and scan.languages["English"] == 1
