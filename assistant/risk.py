@@ -67,7 +67,11 @@ _PAST = re.compile(
     r"years ago|decades ago|a long time ago|long ago|back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
     r"when i was (?:a |in |young|younger|\d)|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
-    r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life)\b"
+    r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|"
+    r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|diez|"
+    r"veinte|mas de \d+) (?:anos|decadas)|hace anos|hace mucho|el ano pasado|"
+    r"en mi juventud|de joven|cuando (?:era|tenia|estaba) (?:joven|nin[oa]|adolescente|"
+    r"chic[oa]|\d+)|durante (?:la|mi) (?:quimio|quimioterapia|divorcio|tratamiento))\b"
 )
 _RESOLVED = re.compile(
     r"\b(?:got help|get help|gotten help|(?:had|got|went to|in|did|through) therapy|my therapist|counsel+ing|counselor|"
@@ -76,7 +80,11 @@ _RESOLVED = re.compile(
     r"(?:im|i am|been) (?:doing|feeling) (?:fine|ok|okay|good|"
     r"well|better|great)|doing (?:fine|well|good) now|been well|"
     r"in a (?:good|better) place|none since|not since|nothing since|no longer|behind me|long past|"
-    r"(?:genuinely|really) (?:good|fine|okay|ok)|i used to|used to (?:self ?harm|cut|hurt))\b"
+    r"(?:genuinely|really) (?:good|fine|okay|ok)|i used to|used to (?:self ?harm|cut|hurt)|"
+    r"(?:recibi|busque|tuve|consegui|buscamos|recibio) ayuda|terapia|psicolog[oa]|"
+    r"psiquiatra|consejer[oa]|(?:ya )?(?:estoy|esta|estamos) (?:bien|mejor|"
+    r"estable)|me siento bien|ya (?:lo )?supere|ya paso|nunca mas|"
+    r"desde entonces (?:nada|bien|estoy bien)|me recupere|se recupero|en tratamiento)\b"
 )
 _NOW_AGAIN = re.compile(
     r"\b(?:again|lately|these days|recently|right now|tonight|this week|this month|anymore|any more|"
@@ -86,7 +94,11 @@ _NOW_AGAIN = re.compile(
     r"(?:have|ive|i have|has|hes|shes) been (?:having|thinking|"
     r"feeling|planning|wanting|saving|cutting|hurting|talking)|"
     r"last (?:week|night|month)|yesterday|(?:for|over) (?:a few|several|the past|the last|some) (?:days|weeks|months)|"
-    r"(?:a|my) plan|still (?:think|thinking|feel|feeling|have|want))\b"
+    r"(?:a|my) plan|still (?:think|thinking|feel|feeling|have|want)|"
+    r"otra vez|de nuevo|ultimamente|estos dias|ahora (?:mismo|quiero|pienso|"
+    r"siento)|esta (?:semana|noche)|anoche|volvi a|volvio a|han vuelto|"
+    r"sigo (?:pensando|queriendo|sintiendo)|(?:quiero|voy a|pienso) (?:morir|"
+    r"matarme|quitarme)|tengo un plan|he estado (?:pensando|sintiendo|queriendo))\b"
 )
 
 
@@ -94,7 +106,8 @@ _NOW_AGAIN = re.compile(
 # hotline someone volunteers at. Also answered with the check-in (988 and a direct question).
 _MENTION = re.compile(
     r"\b(?:side effects?|leaflet|label|warning|warns|package insert|insert|info sheet|sheet|pamphlet|"
-    r"lists|listed|hotline|prevention|volunteers?|awareness|training|lecture|article|documentary|podcast)\b"
+    r"lists|listed|hotline|prevention|volunteers?|awareness|training|lecture|article|documentary|podcast|"
+    r"efectos? secundarios?|prospecto|la caja|etiqueta|advertencia|linea de (?:crisis|prevencion)|voluntari[oa])\b"
 )
 
 # An emergency told as a past event that ended well ("I fainted once in my 30s, never since",
@@ -109,15 +122,33 @@ _OVER = re.compile(
     r"(?:said|says|told me) (?:it was|i was|id be|i would be|it would be|"
     r"hed be|shed be|she was|he was) (?:fine|ok|okay|alright)|"
     r"(?:i|he|she) (?:feel|felt|feels) (?:totally |completely |perfectly |just )?(?:normal|fine)|that was it|"
-    r"clean (?:a long time|for years|ever since|since))\b"
+    r"clean (?:a long time|for years|ever since|since)|"
+    r"(?:ahora |ya )?estoy (?:bien|estable)|ya paso|esta estable|"
+    r"me recupere|se recupero|nunca mas|salio bien|quedo bien|"
+    r"resulto (?:ser )?(?:nada|gastritis|ansiedad|un susto)|"
+    r"era (?:gastritis|ansiedad|un susto)|(?:murio|fallecio) (?:hace|el ano pasado|en (?:19|20)\d\d)|de hace anos)\b"
 )
 _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
     r"getting worse|keeps? (?:happening|getting)|(?:minutes|an hour|"
     r"hours) ago|since (?:yesterday|this morning|last night)|"
     r"but (?:now|then|i|he|she|im|hes|shes|its)|dizzy|shak(?:y|ing)|sweat(?:y|ing)|confus\w*|vomit\w*|throwing up|"
-    r"pass(?:ing)? out|cant breathe|short of breath|chest|worse|sleepy|drowsy|slurr\w*)\b"
+    r"pass(?:ing)? out|cant breathe|short of breath|chest|worse|sleepy|drowsy|slurr\w*|"
+    r"(?:tiene|tengo|tienen) (?:un |mucho )?dolor|(?:le|me|les) duele|ahora mismo|ahorita|"
+    r"esta (?:manana|noche|tarde)|hace (?:\d+ )?(?:minutos|una hora|horas)|otra vez|de nuevo|"
+    r"todavia|sigue|mareado|mareada|temblando|sudando|confundid[oa]|vomitando|no (?:puede|puedo) respirar)\b"
 )
+
+
+def refine_alarm(kind: str | None, text: str) -> str | None:
+    """The reply kind for an alarm raised by any layer, after the history/mention/over rules:
+    a crisis told as resolved history or named as a topic -> "checkin"; an emergency that is
+    over -> None; anything else unchanged."""
+    if kind == "crisis" and (told_as_resolved_past(text) or told_as_mention(text)):
+        return "checkin"
+    if kind == "emergency" and emergency_is_over(text):
+        return None
+    return kind
 
 
 def told_as_resolved_past(text: str) -> bool:

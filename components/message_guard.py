@@ -203,7 +203,12 @@ class MessageGuard(GraphComponent):
         # another language: its crisis and emergency words (data/safety/multilingual.yml)
         alarm = languages.load().detect(text)
         if alarm is not None:
-            return risk.Assessment(alarm.kind, "language", alarm.language, -1, found.scores)
+            # the same history / mention / "it is over" rules as for English (assistant/risk.py)
+            kind = risk.refine_alarm(alarm.kind, text)
+            if kind in ("crisis", "emergency"):
+                return risk.Assessment(kind, "language", alarm.language, -1, found.scores)
+            if kind == "checkin" and found.kind is None:
+                return risk.Assessment("checkin", "language", "", -1, found.scores)
         return found
 
     def _drop_guard_only_guess(self, message: Message) -> None:

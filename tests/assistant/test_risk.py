@@ -174,3 +174,17 @@ def test_a_leaflet_or_hotline_mention_gets_the_checkin_not_the_crisis_reply():
     assert assess(leaflet, detector, FakeModel({})).kind == "checkin"
     current = "The leaflet lists thoughts of self-harm and I have been having them"
     assert assess(current, detector, FakeModel({})).kind == "crisis"
+
+
+@pytest.mark.parametrize("kind, text, expected", [
+    ("emergency", "hace 10 años me dio un infarto, ahora estoy bien y sigo con el cardiólogo", None),
+    ("emergency", "mi esposo murió el año pasado de un infarto", None),
+    ("emergency", "creo que se murió, no respira", "emergency"),
+    ("emergency", "mi papá tiene dolor en el pecho, ¿está bien?", "emergency"),
+    ("crisis", "la caja de la duloxetina dice que puede dar pensamientos suicidas, yo estoy bien", "checkin"),
+    ("crisis", "hace años quise quitarme la vida, recibí ayuda y estoy bien, pero últimamente lo pienso otra vez",
+     "crisis"),
+    ("crisis", "ya no quiero vivir", "crisis"),
+])
+def test_the_history_mention_and_over_rules_read_spanish_too(kind, text, expected):
+    assert risk.refine_alarm(kind, text) == expected
