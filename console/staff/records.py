@@ -408,10 +408,12 @@ def parse_field(f: Field, post: Any, current: Any, topic_ids: List[str]) -> Any:
             target = _text(post, f"{n}_{i}_target").strip()
             if not title and not target:
                 continue
-            if kind not in ("topic", "intent", "url"):
+            if kind not in ("topic", "intent", "url", "language"):
                 raise FormError(f"button {i + 1}: choose what it does")
             if not target:
                 raise FormError(f"button {i + 1}: say which {kind} it opens")
+            if kind == "language" and target not in ("en", "es"):
+                raise FormError(f"button {i + 1}: the language is en or es")
             rows.append({"title": title, kind: target})
         return rows or (Y.DELETE if f.optional else [])
     if f.kind == "answer_buttons":

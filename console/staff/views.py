@@ -185,7 +185,7 @@ def _form_fields(record: R.Record, fv: store.FileView, values: Dict[str, Any], t
             for b in existing:
                 if not isinstance(b, dict):
                     continue
-                kind = "topic" if "topic" in b else "intent" if "intent" in b else "url" if "url" in b else ""
+                kind = next((k for k in ("topic", "intent", "url", "language") if k in b), "")
                 rows.append({"title": b.get("title", ""), "url": b.get("url", ""), "value": b.get("value", ""),
                              "kind": kind, "target": b.get(kind, "") if kind else ""})
             rows += [{"title": "", "url": "", "value": "", "kind": "", "target": ""} for _ in range(2)]
