@@ -144,29 +144,39 @@ def refine_alarm(kind: str | None, text: str) -> str | None:
     """The reply kind for an alarm raised by any layer, after the history/mention/over rules:
     a crisis told as resolved history or named as a topic -> "checkin"; an emergency that is
     over -> None; anything else unchanged."""
-    if kind == "crisis" and (told_as_resolved_past(text) or told_as_mention(text)):
-        return "checkin"
-    if kind == "emergency" and emergency_is_over(text):
-        return None
+    if kind == "crisis":
+        norm = normalise(text)
+        return "checkin" if _resolved_past(norm) or _mention(norm) else kind
+    if kind == "emergency":
+        return None if _over(normalise(text)) else kind
     return kind
+
+
+def _resolved_past(norm: str) -> bool:
+    return bool(_PAST.search(norm) and _RESOLVED.search(norm) and not _NOW_AGAIN.search(norm))
+
+
+def _mention(norm: str) -> bool:
+    return bool(_MENTION.search(norm) and not _NOW_AGAIN.search(norm))
+
+
+def _over(norm: str) -> bool:
+    return bool(_OVER.search(norm) and not _EMERGENCY_NOW.search(norm))
 
 
 def told_as_resolved_past(text: str) -> bool:
     """A crisis mentioned as history that is over, with nothing saying it is back."""
-    norm = normalise(text)
-    return bool(_PAST.search(norm) and _RESOLVED.search(norm) and not _NOW_AGAIN.search(norm))
+    return _resolved_past(normalise(text))
 
 
 def told_as_mention(text: str) -> bool:
     """Suicide or self-harm named as a topic (a leaflet, a hotline), with nothing saying it is current."""
-    norm = normalise(text)
-    return bool(_MENTION.search(norm) and not _NOW_AGAIN.search(norm))
+    return _mention(normalise(text))
 
 
 def emergency_is_over(text: str) -> bool:
     """An emergency told as a past event that ended well, with nothing saying it is happening now."""
-    norm = normalise(text)
-    return bool(_OVER.search(norm) and not _EMERGENCY_NOW.search(norm))
+    return _over(normalise(text))
 
 
 @dataclass(frozen=True)
@@ -322,13 +332,11 @@ def assess(
         category, clause = found["pain_idiom"]
         return Assessment("pain_idiom", "pattern", category, clause, scores)
     if crisis is not None:
-        if told_as_resolved_past(text) or told_as_mention(text):
+        if refine_alarm("crisis", text) == "checkin":
             return Assessment("checkin", crisis.source, "", crisis.clause, scores)
         return crisis
     emergency = decided("emergency")
-    if emergency is not None and emergency_is_over(text):
-        emergency = None
-    if emergency is not None:
+    if emergency is not None and refine_alarm("emergency", text) is not None:
         if best["crisis"][0] >= th["crisis_with_emergency"]:
             return Assessment("crisis", "model", "", best["crisis"][1], scores)
         return emergency

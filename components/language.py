@@ -11,8 +11,8 @@ from __future__ import annotations
 from assistant import language
 from assistant.language import SUPPORTED, Detection, detect, requested_language
 
-__all__ = ["SUPPORTED", "Detection", "detect", "requested_language", "is_probably_not_english",
-           "is_unsupported_language", "language_entity"]
+__all__ = ["SUPPORTED", "Detection", "detect", "requested_language", "is_unsupported_language",
+           "language_entity"]
 
 
 def is_unsupported_language(text: str, detection: Detection | None = None) -> bool:
@@ -20,9 +20,6 @@ def is_unsupported_language(text: str, detection: Detection | None = None) -> bo
     found = detection if detection is not None else detect(text)
     return bool(found.language and found.language not in SUPPORTED and found.confident)
 
-
-# the earlier name: "not English" now means "not English and not Spanish"
-is_probably_not_english = is_unsupported_language
 
 
 def language_entity(text: str, detection: Detection) -> dict | None:

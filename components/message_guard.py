@@ -195,13 +195,15 @@ class MessageGuard(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def assess(self, text: str, clauses: Optional[List[str]] = None, features: Any = None) -> risk.Assessment:
+    def assess(self, text: str, clauses: Optional[List[str]] = None, features: Any = None,
+               detection: Optional[lang.Detection] = None) -> risk.Assessment:
         found = risk.assess(text, self._detector(), self.risk_model, self.thresholds, clauses,
                             features if clauses is not None else None)
         if found.kind in ("crisis", "emergency"):
             return found
         # another language: its crisis and emergency words (data/safety/multilingual.yml)
-        alarm = languages.load().detect(text)
+        spanish = None if detection is None else (detection.language == "es" and detection.confident)
+        alarm = languages.load().detect(text, spanish)
         if alarm is not None:
             # the same history / mention / "it is over" rules as for English (assistant/risk.py)
             kind = risk.refine_alarm(alarm.kind, text)
@@ -228,11 +230,12 @@ class MessageGuard(GraphComponent):
             assessment = None
             detection = None
             if isinstance(text, str) and text.strip():
-                assessment = self.assess(text, message.get(CLAUSES_KEY), message.get(FEATURES_KEY))
-                message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
-                _remember(text, assessment.kind)
                 if not text.startswith("/"):  # a button's /intent payload says nothing about language
                     detection = lang.detect(text[:2000])
+                assessment = self.assess(text, message.get(CLAUSES_KEY), message.get(FEATURES_KEY), detection)
+                message.set(SAFETY_KEY, assessment.as_dict(), add_to_output=True)
+                _remember(text, assessment.kind)
+                if detection is not None:
                     message.set(LANGUAGE_KEY, detection.as_dict(), add_to_output=True)
                     entity = lang.language_entity(text, detection)
                     if entity is not None:

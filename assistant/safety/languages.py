@@ -72,16 +72,20 @@ class Languages:
     names: Mapping[str, str]
     replies: Mapping[str, Mapping[str, str]]
 
-    def detect(self, text: str) -> LanguageAlarm | None:
+    def detect(self, text: str, clearly_spanish: bool | None = None) -> LanguageAlarm | None:
         """The first crisis (then emergency) phrase of any language found in ``text``
-        (not in text that is mostly English: the English layers judge that)."""
+        (not in text that is mostly English: the English layers judge that).
+
+        ``clearly_spanish``: the caller's language detection, when it has one (else detected here).
+        """
         if not isinstance(text, str) or not text or mostly_english(text):
             return None
         folded = fold(text)
         # A message clearly in Spanish (served, with its own risk model) is matched against the
         # Spanish phrases only: Portuguese "infarto" or "derrame" in "hace 10 años me dio un
         # infarto" is the visitor's history, not an alarm in another language.
-        spanish = any(lang == "es" for _p, _k, lang in self.phrases) and _clearly_spanish(text)
+        has_spanish = any(lang == "es" for _p, _k, lang in self.phrases)
+        spanish = has_spanish and (_clearly_spanish(text) if clearly_spanish is None else clearly_spanish)
         for phrase, kind, lang in self.phrases:
             if spanish and lang != "es":
                 continue

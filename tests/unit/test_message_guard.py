@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.safety import SafetyDetector, load_spec
-from components.language import is_probably_not_english
+from components.language import is_unsupported_language
 from components.message_guard import MessageGuard, guard_intent
 
 
@@ -64,7 +64,7 @@ def test_a_crisis_never_gives_way(detector) -> None:
     "I have diabetic neuropathy, would I qualify?", "gracias", "thanks!",
 ])
 def test_english_and_short_messages_are_not_flagged_as_foreign(text) -> None:
-    assert not is_probably_not_english(text)
+    assert not is_unsupported_language(text)
 
 
 def _guard(**config):
