@@ -59,12 +59,19 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 }
 
 
+#: Crisis pattern categories (content/safety.yml) that say distress but not a wish to die ("I can't take
+#: this anymore", "I'm a burden"). They come last in the file, so a message matching one of them matched no
+#: other crisis category; alone, with the model not sure of a crisis, they get the check-in.
+CHECKIN_CATEGORIES = frozenset({"distress"})
+
+
 # A crisis told as history that is over ("years ago I thought about ending my life, I got help and
 # I'm doing fine now") gets the check-in, which still gives 988, instead of the crisis reply, but
 # only when nothing in the message says it is happening now or again.
 _PAST = re.compile(
     r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty) years ago|"
-    r"years ago|decades ago|a long time ago|long ago|back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
+    r"years ago|decades ago|a long time ago|long ago|years back|(?:a )?(?:few|couple of|couple) years back|"
+    r"back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
     r"when i was (?:a |in |young|younger|\d)|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|"
@@ -107,7 +114,45 @@ _NOW_AGAIN = re.compile(
 _MENTION = re.compile(
     r"\b(?:side effects?|leaflet|label|warning|warns|package insert|insert|info sheet|sheet|pamphlet|"
     r"lists|listed|hotline|prevention|volunteers?|awareness|training|lecture|article|documentary|podcast|"
+    r"novel|a (?:book|story|screenplay|play) (?:where|about)|(?:a|my|the) character|paper (?:on|about)|thesis|"
+    r"(?:writing|write|wrote) (?:a|an|my) (?:paper|novel|book|story|essay|report|article)|medical student|"
+    r"(?:nursing|psychology|social work|grad|graduate|college) student|statistics|stats|studies|"
+    r"(?:web ?)?sites|risk assessment|screen(?:s|ing)? for|resource list|asking professionally|"
+    r"(?:im|i am) an? (?:\w+ )?(?:counselor|therapist|social worker|psychologist|chaplain|researcher)|"
     r"efectos? secundarios?|prospecto|la caja|etiqueta|advertencia|linea de (?:crisis|prevencion)|voluntari[oa])\b"
+)
+
+# The writer says plainly that they are not thinking of dying ("I'm not trying to take my life, I'm
+# trying to take my life BACK", "I hate the burning, I don't hate my life"): the check-in asks.
+_DENIAL = re.compile(
+    r"\b(?:(?:not|never) (?:trying|going|planning|wanting|gonna|about|looking) to (?:take|end|kill|hurt|harm) "
+    r"(?:my|myself|my own)|(?:im|i am|hes|shes|he is|she is) not suicidal|not (?:done|finished) with (?:life|living)|"
+    r"(?:dont|do not) hate (?:my|this) life|(?:dont|do not|never) want to die|"
+    r"(?:would|will) never (?:hurt|kill|harm|do anything to) (?:myself|me)|"
+    r"no (?:thoughts|plans|intention) (?:of|to) (?:suicide|hurt|harm|kill|end)|"
+    r"no (?:quiero|pienso|voy a) (?:morirme|matarme|quitarme la vida|hacerme dano)|no soy suicida)\b"
+)
+# Laughter or "kidding" beside the words ("I'm killing myself with sugar lol"), unless the writer
+# says it is not a joke: the check-in asks.
+_JOKE = re.compile(r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jaja\w*|jeje\w*|jk|just kidding|kidding|es broma)\b")
+_NOT_JOKING = re.compile(
+    r"\b(?:not|nt|no) (?:really |even |totally |entirely |just |only )?(?:joking|kidding)|serious|no es broma|"
+    r"no (?:estoy|ando) bromeando|en serio\b"
+)
+# A plan or the means named beside the laughter: never read as a joke.
+_MEANS_OR_PLAN = re.compile(
+    r"\b(?:plan|planned|planning|tonight|pills|bottle|gun|pistol|rope|noose|razor|blade|note|letters?|goodbye|"
+    r"pastillas|pistola|soga|navaja|carta|despedi\w*|esta noche)\b"
+)
+# Someone else's suicide, told as done ("my father's suicide when I was a teenager"): grief and family
+# history; the check-in asks how the writer is and gives 988.
+_OTHERS_SUICIDE = re.compile(
+    r"\b(?:(?:my|his|her|our|a) (?:late |own )?(?:\w+ )?(?:father|dad|mother|mom|brother|sister|son|daughter|uncle|"
+    r"aunt|grandfather|grandpa|grandmother|grandma|cousin|friend|husband|wife|nephew|niece|neighbou?r|coworker|buddy|"
+    r"parent)s? (?:suicide|killed (?:himself|herself)|took (?:his|her) (?:own )?life|committed suicide|"
+    r"died by suicide|ended (?:his|her) (?:own )?life)|(?:lost|losing) (?:my|a|her|his|our) \w+ to suicide|"
+    r"(?:mi|su) (?:papa|padre|mama|madre|hermano|hermana|hijo|hija|tio|tia|abuelo|abuela|primo|prima|amigo|amiga|"
+    r"esposo|esposa|marido) se (?:quito la vida|suicido|mato))\b"
 )
 
 # An emergency told as a past event that ended well ("I fainted once in my 30s, never since",
@@ -126,7 +171,59 @@ _OVER = re.compile(
     r"(?:ahora |ya )?estoy (?:bien|estable)|ya paso|esta estable|"
     r"me recupere|se recupero|nunca mas|salio bien|quedo bien|"
     r"resulto (?:ser )?(?:nada|gastritis|ansiedad|un susto)|"
-    r"era (?:gastritis|ansiedad|un susto)|(?:murio|fallecio) (?:hace|el ano pasado|en (?:19|20)\d\d)|de hace anos)\b"
+    r"era (?:gastritis|ansiedad|un susto)|(?:murio|fallecio) (?:hace|el ano pasado|en (?:19|20)\d\d)|de hace anos|"
+    r"healed (?:fine|up|well|nicely|over)|(?:went|goes) away (?:on its own|by itself)|cleared up|slept it off|"
+    r"never happened again|(?:is|are|was|its|been) under control|"
+    r"(?:estoy|esta|estamos) controlad[oa]s?|bajo control|ya (?:sano|se curo|se me quito))\b"
+)
+# An emergency told as a distant past event ("an allergic reaction to penicillin as a kid", "my last DKA
+# was in 2019") or asked about as a risk of the therapy or in general ("do patients ever faint during
+# the IV?", "what is your protocol if a patient has chest pain?"): no alarm unless something says it is
+# happening now.
+_PAST_EVENT = re.compile(
+    r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty|some|a couple of?) "
+    r"(?:years|months) ago|years ago|decades ago|as a (?:kid|child|teen|teenager|baby|young \w+)|"
+    r"when i was (?:a |in |young|younger|little|\d)|in (?:19|20)\d\d|back in|last year|a while back|"
+    r"once (?:in|at|when|before|as|years)|history of|in the past|in my (?:teens|twenties|thirties|forties|fifties|"
+    r"20s|30s|40s|50s)|(?:last|latest|most recent) (?:episode|one|time|attack|reaction) was|that was (?:\d+|a few|some|"
+    r"years|months|ages|a long time)|"
+    r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|diez|veinte) (?:anos|meses|decadas)|"
+    r"el ano pasado|cuando (?:era|tenia|estaba)|de (?:nino|nina|joven|chic[oa])|en (?:19|20)\d\d|"
+    r"antecedentes? de|historial de)\b"
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if (?:a|the|one of your|your) (?:patient|person|client)|if someone|in case (?:of|a|someone)|"
+    r"during (?:the|an|your|my|each|a) (?:infusion|iv|treatment|procedure|session|injection|evaluation|visit)|"
+    r"(?:do|does) (?:patients|people|anyone) (?:ever|often|usually|sometimes|get)|"
+    r"(?:is there|are there|any) (?:a |any )?(?:risk|chance|danger)s?|risk of|likely to (?:cause|give)|"
+    r"(?:could|can|would|will|does|do|might) (?:the |this |these |stem cells?|msc|it|they|the infusion|the iv|"
+    r"the treatment|the therapy)(?: \w+)? (?:cause|trigger|give|lead to)|how would i (?:know|tell)|"
+    r"what are the (?:signs|symptoms)|warning signs|protocol|monitor(?:ing)?|asking (?:professionally|in general|"
+    r"hypothetically)|just asking|in general|(?:im|i am) an? (?:\w+ )?(?:nurse|physician|paramedic|"
+    r"emt|pharmacist)|nurse here|"
+    r"que pasa si|durante (?:la|el|cada) (?:infusion|tratamiento|procedimiento|sesion)|riesgo de|"
+    r"puede (?:causar|provocar|dar)|por si acaso)\b"
+)
+# Happening now, for the rules above: time words, a symptom told in the present, a call for help.
+_NOW_TIME = re.compile(
+    r"\b(?:right now|just now|at the moment|now (?:i|he|she|my|his|her|its)|today|tonight|this (?:morning|afternoon|"
+    r"evening)|(?:minutes|an hour|hours|\d+ min\w*) ago|since (?:yesterday|this morning|last night)|"
+    r"suddenly|all of a sudden|out of nowhere|getting worse|still|keeps? (?:happening|getting)|"
+    r"(?:face|arm|leg|side|mouth|smile|speech) (?:is|are|went|has gone|feels|looks) (?:\w+ )?(?:droop\w*|weak|limp|"
+    r"slurr\w*|dead|heavy)|(?:cant|can not|cannot|couldnt|unable to) (?:breathe|talk|speak|see|move|wake|stand)|"
+    r"(?:is|are|im|hes|shes|keeps?) (?:\w+ )?(?:bleeding|spreading|seizing|choking|gasping|unresponsive|"
+    r"passing out|vomiting|throwing up)|wont wake|not (?:waking|breathing)|call(?:ed)? 911|ambulance|unresponsive|"
+    r"shallow|pinpoint|turning blue|blue lips|now (?:im|i am|hes|shes|he is|she is|i|he|she|my|his|her|its|they|we)|"
+    r"since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|last \w+)|"
+    r"ahora mismo|ahorita|de repente|de golpe|hace (?:unos |como )?(?:\d+ )?(?:minutos|min|una hora|horas)|"
+    r"esta (?:manana|noche|tarde)|todavia|no (?:puede|puedo) (?:respirar|hablar|moverse)|ambulancia)\b"
+)
+# Phrases that look current but say it is not ("never happened again", "I'm fine today").
+_NOT_NOW = re.compile(
+    r"\b(?:never|not|hasnt|has not|havent|have not)(?: \w+)? (?:happened )?again|(?:im|i am|i feel|feel|feeling|"
+    r"doing|hes|shes|he is|she is) (?:fine|ok|okay|good|great|well|totally fine|perfectly fine) "
+    r"(?:today|now|right now|these days)|"
+    r"(?:now|today) (?:im|i am|hes|shes|he is|she is) (?:\d+|fine|ok|okay|good|well)\b"
 )
 _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
@@ -146,10 +243,26 @@ def refine_alarm(kind: str | None, text: str) -> str | None:
     over -> None; anything else unchanged."""
     if kind == "crisis":
         norm = normalise(text)
-        return "checkin" if _resolved_past(norm) or _mention(norm) else kind
+        return "checkin" if _resolved_past(norm) or _mention(norm) or _not_meant(norm) else kind
     if kind == "emergency":
-        return None if _over(normalise(text)) else kind
+        norm = normalise(text)
+        return None if _over(norm) or _past_or_hypothetical(norm) else kind
     return kind
+
+
+def _not_meant(norm: str) -> bool:
+    """Denied, joked about, or someone else's suicide in the past, with nothing saying it is current."""
+    if _JOKE.search(norm) and not _NOT_JOKING.search(norm) and not _MEANS_OR_PLAN.search(norm):
+        return True
+    return bool(not _NOW_AGAIN.search(norm) and (_DENIAL.search(norm) or _OTHERS_SUICIDE.search(norm)))
+
+
+def _past_or_hypothetical(norm: str) -> bool:
+    """A distant past event, or a question about a risk in general, with nothing saying it is happening now."""
+    now = _NOT_NOW.sub(" ", norm)
+    if _EMERGENCY_NOW.search(now) or _NOW_TIME.search(now):
+        return False
+    return bool(_PAST_EVENT.search(now) or _HYPOTHETICAL.search(now))
 
 
 def _resolved_past(norm: str) -> bool:
@@ -301,7 +414,7 @@ def assess(
     if detector is not None:
         result = detector.detect(text)
         for kind, category in result.matches if result is not None else ():
-            found.setdefault(kind, (category, -1))
+            found.setdefault(kind, (category, -1))  # the first matching category of each kind
 
     # 2. the model, on the whole message and on every clause
     best = {label: (0.0, -1) for label in RISK_LABELS if label != "none"}
@@ -334,6 +447,9 @@ def assess(
     if crisis is not None:
         if refine_alarm("crisis", text) == "checkin":
             return Assessment("checkin", crisis.source, "", crisis.clause, scores)
+        if crisis.category in CHECKIN_CATEGORIES and best["crisis"][0] < th["crisis"]:
+            # distress without a wish to die, and the model not sure of a crisis: ask
+            return Assessment("checkin", "pattern", crisis.category, crisis.clause, scores)
         return crisis
     emergency = decided("emergency")
     if emergency is not None and refine_alarm("emergency", text) is not None:

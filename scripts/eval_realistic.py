@@ -32,6 +32,15 @@ REPLY_BY_INTENT = {
 }
 
 
+def why(parse: Dict[str, Any]) -> str:
+    """What decided a safety reply: the layer, the pattern category or the clause, and the model scores."""
+    safety = parse.get("safety") or {}
+    if not safety.get("kind"):
+        return ""
+    scores = ",".join(f"{k[:3]}={v:.2f}" for k, v in (safety.get("scores") or {}).items())
+    return f" <{safety.get('source')}:{safety.get('category') or 'clause ' + str(safety.get('clause'))} {scores}>"
+
+
 def reply_kind(parse: Dict[str, Any]) -> Tuple[str, List[str]]:
     intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
     if intent.startswith("faq_"):
@@ -39,8 +48,9 @@ def reply_kind(parse: Dict[str, Any]) -> Tuple[str, List[str]]:
     return REPLY_BY_INTENT.get(intent, intent), []
 
 
-def score(items: List[Dict[str, Any]], results: List[Tuple[str, List[str]]]) -> Tuple[Dict[str, Tuple[int, int]], List[str]]:
-    """Per-metric (hits, total) and the failures as printable lines."""
+def score(items: List[Dict[str, Any]], results: List[Tuple[str, List[str]]],
+          whys: List[str] | None = None) -> Tuple[Dict[str, Tuple[int, int]], List[str]]:
+    """Per-metric (hits, total) and the failures as printable lines (with what decided each, if given)."""
     counts: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
     failures: List[str] = []
 
@@ -48,9 +58,11 @@ def score(items: List[Dict[str, Any]], results: List[Tuple[str, List[str]]]) -> 
         counts[metric][0] += int(ok)
         counts[metric][1] += 1
         if (metric.endswith("false_alarms") and ok) or (not metric.endswith("false_alarms") and not ok):
-            failures.append(f"  [{metric}] got {got[0]}{' ' + ','.join(got[1]) if got[1] else ''}: {item['text']!r}")
+            topics = " " + ",".join(got[1]) if got[1] else ""
+            failures.append(f"  [{metric}] got {got[0]}{topics}{reason}: {item['text']!r}")
 
-    for item, got in zip(items, results):
+    for n, (item, got) in enumerate(zip(items, results)):
+        reason = whys[n] if whys else ""
         kind, topics = got
         label = item.get("label") or item.get("expect")
         if label == "crisis":
@@ -89,9 +101,10 @@ async def parse_all(model: str, texts: List[str]) -> List[Dict[str, Any]]:
 
 
 def report(name: str, items: List[Dict[str, Any]], results: List[Tuple[str, List[str]]],
-           mins: Dict[str, float], maxs: Dict[str, float], show_failures: bool) -> List[str]:
+           mins: Dict[str, float], maxs: Dict[str, float], show_failures: bool,
+           whys: List[str] | None = None) -> List[str]:
     """Print one set's figures; return the targets it missed."""
-    counts, failures = score(items, results)
+    counts, failures = score(items, results, whys)
     print(f"== realistic set(s): {name} ({len(items)} messages)")
     for metric, (hits, total) in sorted(counts.items()):
         print(f"  {metric:26s} {hits / total:6.1%}  ({hits}/{total})" if total else f"  {metric}: no messages")
@@ -147,11 +160,14 @@ def main(argv: List[str] | None = None) -> int:
                            {k: float(v) for k, v in (entry.get("max") or {}).items()}))
 
     texts = [i["text"] for _, items, _, _ in groups for i in items]
-    results = [reply_kind(p) for p in asyncio.run(parse_all(args.model, texts))]
+    parses = asyncio.run(parse_all(args.model, texts))
+    results = [reply_kind(p) for p in parses]
+    whys = [why(p) for p in parses]
     missed: List[str] = []
     start = 0
     for name, items, mins, maxs in groups:
-        missed += report(name, items, results[start:start + len(items)], mins, maxs, args.show_failures)
+        missed += report(name, items, results[start:start + len(items)], mins, maxs, args.show_failures,
+                         whys[start:start + len(items)])
         start += len(items)
     if missed and len(groups) > 1:
         print("TARGETS MISSED:\n  " + "\n  ".join(missed))

@@ -188,3 +188,68 @@ def test_a_leaflet_or_hotline_mention_gets_the_checkin_not_the_crisis_reply():
 ])
 def test_the_history_mention_and_over_rules_read_spanish_too(kind, text, expected):
     assert risk.refine_alarm(kind, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not trying to take my life, I'm trying to take my life BACK. What's the waiting list like?",
+    "I hate the burning and the pills. I don't hate my life though, I've got a good one.",
+    "my wife says I'm killing myself with all the sugar lol",
+    "me voy a morir de viejo esperando al neurólogo jaja",
+    "My father's suicide when I was a teenager is why I take my health seriously. What's step one?",
+    "I'm writing a novel where a character with neuropathy considers suicide. What do patients find hardest?",
+    "I'm a medical student writing a paper on suicide risk in chronic pain. Do you collect mood data?",
+])
+def test_a_denied_joked_or_named_crisis_gets_the_checkin(text):
+    # the check-in still gives 988 and asks directly
+    assert risk.refine_alarm("crisis", text) == "checkin"
+
+
+@pytest.mark.parametrize("text", [
+    "lol at this point id rather be dead and im not really joking",
+    "haha I've got the pills lined up for tonight",
+    "my brother killed himself last month and now I want to die too",
+    "I'm not suicidal but I have been planning how to end it",
+])
+def test_a_joke_a_denial_or_a_death_in_the_family_beside_anything_current_stays_a_crisis(text):
+    assert risk.refine_alarm("crisis", text) == "crisis"
+
+
+def test_distress_alone_gets_the_checkin_unless_the_model_hears_a_crisis():
+    detector = FakeDetector({"end it": ("crisis", "suicide"), "can't take": ("crisis", "distress")})  # distress last, as in the file
+    assert assess("I can't take this burning anymore", detector, FakeModel({})).kind == "checkin"
+    assert assess("I can't take this anymore, I want to end it", detector, FakeModel({})).kind == "crisis"
+    sure = FakeModel({"burning": ("crisis", 0.9)})
+    assert assess("I can't take this burning anymore", detector, sure).kind == "crisis"
+
+
+def test_the_distress_category_comes_last_so_it_is_only_found_alone():
+    from assistant.content import get_content
+
+    detector = get_content().safety_detector
+    crisis = [category for kind, category in detector.categories if kind == "crisis"]
+    assert crisis[-1] in risk.CHECKIN_CATEGORIES
+    assert detector.detect("I feel like such a burden").category == "distress"
+    assert detector.detect("I feel like such a burden, they'd be better off without me").category != "distress"
+
+
+@pytest.mark.parametrize("text", [
+    "I had an anaphylactic reaction to penicillin as a kid. Is there anything in the MSC I could be allergic to?",
+    "Type 1 diabetic. Does a history of DKA exclude me? Last episode was in 2019, my A1c is 7.2 now.",
+    "Nurse here. What monitoring do you do for anaphylaxis during the infusion?",
+    "Do patients ever faint during the IV? Just asking in general, I'm fine today.",
+    "tuve una convulsión el mes pasado, ya me dieron medicina y estoy controlado",
+])
+def test_an_emergency_from_the_distant_past_or_asked_about_in_general_raises_no_alarm(text):
+    assert risk.refine_alarm("emergency", text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "What if I'm having a stroke? My face is drooping and my arm went weak",
+    "I had a heart attack in 2019 and now I have chest pain again",
+    "Nurse here, my neighbor is unresponsive with shallow breathing",
+    "Could this be a side effect? I have really bad pressure in my chest and my left arm tingles",
+    "I'm an LPN. His legs have gotten weaker since Saturday, now he can't stand, and he has a history of neuropathy",
+    "Soy enfermera. Mi madre tiene la cara caída desde hace unos 20 minutos",
+])
+def test_an_emergency_with_anything_happening_now_keeps_its_alarm(text):
+    assert risk.refine_alarm("emergency", text) == "emergency"
