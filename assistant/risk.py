@@ -48,7 +48,7 @@ RISK_LABELS = ("crisis", "emergency", "none")
 #: Chosen on the dev sets (tests/realistic/*_dev.yml) for recall, with false alarms measured.
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "crisis": 0.75,
-    "checkin": 0.45,
+    "checkin": 0.4,
     "emergency": 0.6,
     # an emergency with a real crisis signal beside it ("swallowed some bleach, I just wanted the
     # pain to stop") gets the crisis reply, which gives 911 as well as 988
