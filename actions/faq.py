@@ -39,18 +39,26 @@ def message_topics(tracker: Tracker) -> List[str]:
     return topics
 
 
+# A question beside a request to read the visitor's own results or say what they have: the answer
+# adds that only their doctor can (the facts stay general).
+RESULTS_CATEGORIES = {"test_results", "diagnosis"}
+
+
 def answer_topics(dispatcher: CollectingDispatcher, content: Content, topic_ids: Sequence[str],
-                  personal: bool = False, pain: bool = False) -> bool:
+                  personal: bool = False, pain: bool = False, results: bool = False) -> bool:
     """Send the answers of ``topic_ids`` as one reply, with links and follow-up buttons.
 
-    ``personal`` adds the line that the team decides for them; ``pain`` adds a
-    gentle line with 988 after a pain figure of speech. False if no topic exists.
+    ``personal`` adds the line that the team decides for them; ``results`` the line
+    that only their doctor can read their results or say what they have (instead);
+    ``pain`` adds a gentle line with 988 after a pain figure of speech. False if no
+    topic exists.
     """
     topics = [t for t in (content.topic(i) for i in topic_ids) if t is not None]
     if not topics:
         return False
     parts = [content.render(t.get("answer")) for t in topics]
-    for note, wanted in (("personal_note", personal), ("pain_note", pain)):
+    for note, wanted in (("personal_note", personal and not results), ("results_note", results),
+                         ("pain_note", pain)):
         if wanted:
             parts.append(content.render(content.message(note).get("text")))
     asked = {t["id"] for t in topics}
@@ -75,8 +83,9 @@ class ActionAnswerFaq(Action):
         safety = latest.get("safety") or {}
         text = latest.get("text") or ""
         personal = (personal_frame(text) and not text.startswith("/")) or safety.get("kind") == "medical_advice"
+        results = safety.get("kind") == "medical_advice" and safety.get("category") in RESULTS_CATEGORIES
         if not answer_topics(dispatcher, content, message_topics(tracker), personal=personal,
-                             pain=safety.get("kind") == "pain_idiom"):
+                             pain=safety.get("kind") == "pain_idiom", results=results):
             # A trained topic that staff removed from faq.yml: be honest, offer the menu.
             reply(dispatcher, content, "fallback")
         return []

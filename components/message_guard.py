@@ -59,7 +59,11 @@ SAFETY_INTENTS = contract.SAFETY_INTENT_BY_KIND
 #: "Will it help me sleep?" matches personal_recommendation but is an
 #: educational question in the first person: it gets the facts and a line that
 #: the team decides, not a refusal.
-YIELD_TO_QUESTIONS = {("pain_idiom", None), ("medical_advice", "personal_recommendation")}
+#: "My EMG says motor neuropathy, what does motor mean?" and "I'm not diabetic, so why do I have
+#: neuropathy?" match the results and diagnosis patterns but ask what the page explains: they get
+#: the facts and a line that only their doctor can read their results or say what they have.
+YIELD_TO_QUESTIONS = {("pain_idiom", None), ("medical_advice", "personal_recommendation"),
+                      ("medical_advice", "test_results"), ("medical_advice", "diagnosis")}
 #: Intents only the guard may set: a classifier guess of one is replaced by its next-best intent.
 GUARD_ONLY = contract.GUARD_ONLY_INTENTS
 

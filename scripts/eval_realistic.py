@@ -44,7 +44,12 @@ def why(parse: Dict[str, Any]) -> str:
 def reply_kind(parse: Dict[str, Any]) -> Tuple[str, List[str]]:
     intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
     if intent.startswith("faq_"):
-        return "faq", list(parse.get("topics") or [intent[4:]])
+        topics = list(parse.get("topics") or [intent[4:]])
+        if (parse.get("safety") or {}).get("kind") == "medical_advice":
+            # the page's facts with the line that the decision (or reading their results) is their
+            # doctor's or the team's: an answer and a redirect in one reply (actions/faq.py)
+            return "faq+advice", topics
+        return "faq", topics
     return REPLY_BY_INTENT.get(intent, intent), []
 
 
@@ -76,15 +81,16 @@ def score(items: List[Dict[str, Any]], results: List[Tuple[str, List[str]]],
             counts["checkins_on_ordinary"][1] += 1
             counts["checkins_on_ordinary"][0] += int(kind == "checkin")
         elif label == "faq":
-            ok = kind == "faq" and all(t in topics or any(a in topics for a in item.get("also") or [])
+            ok = kind in ("faq", "faq+advice") and all(t in topics or any(a in topics for a in item.get("also") or [])
                                        for t in item["topics"])
             count("faq_accuracy", ok, item, got)
             # stricter: every topic listed under `topics` answered (an `also` topic does not stand in)
             counts["faq_main_topics"][1] += 1
-            counts["faq_main_topics"][0] += int(kind == "faq" and all(t in topics for t in item["topics"]))
+            answered = kind in ("faq", "faq+advice")
+            counts["faq_main_topics"][0] += int(answered and all(t in topics for t in item["topics"]))
             count("faq_safety_false_alarms", kind in ("crisis", "emergency"), item, got)
         elif label == "advice":
-            count("advice_redirected", kind == "advice", item, got)
+            count("advice_redirected", kind in ("advice", "faq+advice"), item, got)
         elif label == "prescreen":
             count("prescreen_started", kind == "prescreen", item, got)
     return {k: (v[0], v[1]) for k, v in counts.items()}, failures
