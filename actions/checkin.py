@@ -6,7 +6,7 @@ safety action then asks "are you having thoughts of ending your life?" (with
 ``checkin_topics`` slot. The visitor's very next message answers it:
 
 - yes (or "not sure") -> the crisis reply, and the pre-screen (if any) ends;
-- no -> thanks, then the answer to what they had asked.
+- no -> thanks (what they had asked was answered just before the question).
 
 Anything else (a question, a new topic) is handled as usual: the check-in is
 only read from the message right after it.
@@ -47,7 +47,14 @@ def checkin_answer(tracker: Tracker, intent: str) -> Optional[str]:
     return ANSWER_INTENTS[intent]
 
 
-def ask_checkin(dispatcher: CollectingDispatcher, content: Content, topics: List[str]) -> List[EventType]:
+def ask_checkin(dispatcher: CollectingDispatcher, content: Content, topics: List[str],
+                answer_topics: Any = None) -> List[EventType]:
+    """Ask the check-in. When the message also asked FAQ questions, their answers come first and the
+    check-in question last (its Yes / No buttons answer it); "no" then only thanks them. Without
+    ``answer_topics`` the topics are remembered and answered after "no"."""
+    if topics and answer_topics is not None and answer_topics(dispatcher, content, topics):
+        reply(dispatcher, content, "safety_checkin")
+        return [SlotSet(SLOT, [])]
     reply(dispatcher, content, "safety_checkin")
     return [SlotSet(SLOT, list(topics))]
 

@@ -4,8 +4,8 @@ MessageGuard (in the Rasa process) decides, from the whole message and each
 clause, and puts its decision in the parse data (``safety``: kind, source,
 category). This action replies to that decision; it re-runs the patterns only
 for parse data without one. A crisis or emergency also ends an active
-pre-screen and forgets its answers. The check-in asks a direct question and
-remembers the message's FAQ topics (actions/checkin.py).
+pre-screen and forgets its answers. The check-in answers the message's FAQ
+questions first, then asks its direct question (actions/checkin.py).
 """
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ class ActionRespondSafety(Action):
         content = turn_content(dispatcher, tracker)
         kind, category = decision(tracker)
         if kind == "checkin":
-            return ask_checkin(dispatcher, content, message_topics(tracker))
+            return ask_checkin(dispatcher, content, message_topics(tracker), answer_topics)
         buttons = []
         if category in OFFER_PRESCREEN and (tracker.active_loop or {}).get("name") != "prescreen_form":
             buttons = content.buttons(content.message("prescreen_offer").get("buttons"))

@@ -39,13 +39,23 @@ def test_only_the_very_next_message_answers_it():
     assert checkin_answer(_tracker(ASKED, "faq_cost"), "faq_cost") is None
 
 
-def test_the_checkin_is_asked_with_988_and_remembers_the_topics():
+def test_the_checkin_is_asked_with_988():
     dispatcher = CollectingDispatcher()
-    tracker = _tracker([_user()], "safety_checkin", "hmm", {"kind": "checkin", "source": "model"}, ["cost"])
+    tracker = _tracker([_user()], "safety_checkin", "hmm", {"kind": "checkin", "source": "model"})
     events = asyncio.run(ActionRespondSafety().run(dispatcher, tracker, DOMAIN))
     assert "988" in dispatcher.messages[0]["text"]
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["Yes", "No"]
-    assert events == [{"event": "slot", "timestamp": None, "name": SLOT, "value": ["cost"]}]
+    assert events == [{"event": "slot", "timestamp": None, "name": SLOT, "value": []}]
+
+
+def test_a_question_in_the_same_message_is_answered_first_then_the_checkin_is_asked():
+    dispatcher = CollectingDispatcher()
+    tracker = _tracker([_user()], "safety_checkin", "hmm", {"kind": "checkin", "source": "model"}, ["cost"])
+    events = asyncio.run(ActionRespondSafety().run(dispatcher, tracker, DOMAIN))
+    assert "cost" in dispatcher.messages[0]["text"].lower() or "pricing" in dispatcher.messages[0]["text"]
+    assert "988" in dispatcher.messages[-1]["text"]
+    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == ["Yes", "No"]  # the last message asks
+    assert events == [{"event": "slot", "timestamp": None, "name": SLOT, "value": []}]  # nothing left to answer
 
 
 def test_no_thanks_them_and_answers_what_they_asked():
