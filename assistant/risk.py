@@ -75,8 +75,8 @@ _PAST = re.compile(
     r"when i was (?:a |in |young|younger|\d)|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|"
-    r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|diez|"
-    r"veinte|mas de \d+) (?:anos|decadas)|hace anos|hace mucho|el ano pasado|"
+    r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
+    r"quince|veinte|treinta|mas de \d+) (?:anos|decadas)|hace anos|hace mucho|el ano pasado|"
     r"en mi juventud|de joven|cuando (?:era|tenia|estaba) (?:joven|nin[oa]|adolescente|"
     r"chic[oa]|\d+)|durante (?:la|mi) (?:quimio|quimioterapia|divorcio|tratamiento))\b"
 )
@@ -89,8 +89,9 @@ _RESOLVED = re.compile(
     r"in a (?:good|better) place|none since|not since|nothing since|no longer|behind me|long past|"
     r"(?:genuinely|really) (?:good|fine|okay|ok)|i used to|used to (?:self ?harm|cut|hurt)|"
     r"(?:recibi|busque|tuve|consegui|buscamos|recibio) ayuda|terapia|psicolog[oa]|"
-    r"psiquiatra|consejer[oa]|(?:ya )?(?:estoy|esta|estamos) (?:bien|mejor|"
-    r"estable)|me siento bien|ya (?:lo )?supere|ya paso|nunca mas|"
+    r"psiquiatra|consejer[oa]|(?:ya )?(?:estoy|esta|estamos) (?:bien|mejor|feliz|contenta?|"
+    r"estable)|(?:is|shes|hes|she is|he is) (?:happy|doing (?:great|well|fine)|thriving)|"
+    r"me siento bien|ya (?:lo )?supere|ya paso|nunca mas|"
     r"desde entonces (?:nada|bien|estoy bien)|me recupere|se recupero|en tratamiento)\b"
 )
 _NOW_AGAIN = re.compile(
@@ -119,6 +120,8 @@ _MENTION = re.compile(
     r"(?:nursing|psychology|social work|grad|graduate|college) student|statistics|stats|studies|"
     r"(?:web ?)?sites|risk assessment|screen(?:s|ing)? for|resource list|asking professionally|"
     r"(?:im|i am) an? (?:\w+ )?(?:counselor|therapist|social worker|psychologist|chaplain|researcher)|"
+    r"movie|film|tv show|pelicula|personaje|novela|serie|documental|riesgo suicida|evaluaciones? de riesgo|"
+    r"soy (?:consejer[oa]|psicolog[oa]|terapeuta|trabajadora? social|capellan|investigador[a]?|estudiante)|"
     r"efectos? secundarios?|prospecto|la caja|etiqueta|advertencia|linea de (?:crisis|prevencion)|voluntari[oa])\b"
 )
 
@@ -142,7 +145,7 @@ _NOT_JOKING = re.compile(
 # A plan or the means named beside the laughter: never read as a joke.
 _MEANS_OR_PLAN = re.compile(
     r"\b(?:plan|planned|planning|tonight|pills|bottle|gun|pistol|rope|noose|razor|blade|note|letters?|goodbye|"
-    r"pastillas|pistola|soga|navaja|carta|despedi\w*|esta noche)\b"
+    r"pastillas|pistola|soga|navaja|carta|esta noche)\b"
 )
 # Someone else's suicide, told as done ("my father's suicide when I was a teenager"): grief and family
 # history; the check-in asks how the writer is and gives 988.
@@ -187,7 +190,8 @@ _PAST_EVENT = re.compile(
     r"once (?:in|at|when|before|as|years)|history of|in the past|in my (?:teens|twenties|thirties|forties|fifties|"
     r"20s|30s|40s|50s)|(?:last|latest|most recent) (?:episode|one|time|attack|reaction) was|that was (?:\d+|a few|some|"
     r"years|months|ages|a long time)|"
-    r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|diez|veinte) (?:anos|meses|decadas)|"
+    r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
+    r"quince|veinte|treinta) (?:anos|meses|decadas)|"
     r"el ano pasado|cuando (?:era|tenia|estaba)|de (?:nino|nina|joven|chic[oa])|en (?:19|20)\d\d|"
     r"antecedentes? de|historial de)\b"
 )
@@ -202,6 +206,8 @@ _HYPOTHETICAL = re.compile(
     r"hypothetically)|just asking|in general|(?:im|i am) an? (?:\w+ )?(?:nurse|physician|paramedic|"
     r"emt|pharmacist)|nurse here|"
     r"que pasa si|durante (?:la|el|cada) (?:infusion|tratamiento|procedimiento|sesion)|riesgo de|"
+    r"trabajo en (?:emergencias|urgencias|un hospital|una clinica|una farmacia)|vemos (?:muchas|muchos|mucho)|"
+    r"soy (?:enfermer[oa]|medic[oa]|doctora?|paramedico|farmaceutic[oa])|me preocupa que|"
     r"puede (?:causar|provocar|dar)|por si acaso)\b"
 )
 # Happening now, for the rules above: time words, a symptom told in the present, a call for help.
@@ -246,7 +252,7 @@ def refine_alarm(kind: str | None, text: str) -> str | None:
         return "checkin" if _resolved_past(norm) or _mention(norm) or _not_meant(norm) else kind
     if kind == "emergency":
         norm = normalise(text)
-        return None if _over(norm) or _past_or_hypothetical(norm) else kind
+        return None if _over(norm) or _past_or_hypothetical(norm) or _joked(norm) else kind
     return kind
 
 
@@ -255,6 +261,19 @@ def _not_meant(norm: str) -> bool:
     if _JOKE.search(norm) and not _NOT_JOKING.search(norm) and not _MEANS_OR_PLAN.search(norm):
         return True
     return bool(not _NOW_AGAIN.search(norm) and (_DENIAL.search(norm) or _OTHERS_SUICIDE.search(norm)))
+
+
+_NEARLY = re.compile(
+    r"\b(?:casi|almost|nearly|about|practically) (?:me da|le da|me dio|le dio|had|have|gave me|died)\b"
+)
+
+
+def _joked(norm: str) -> bool:
+    """ "Nearly had a heart attack at the bill lol": a "nearly" and laughter, nothing happening now."""
+    if not (_JOKE.search(norm) and _NEARLY.search(norm)) or _NOT_JOKING.search(norm):
+        return False
+    now = _NOT_NOW.sub(" ", norm)
+    return not (_EMERGENCY_NOW.search(now) or _NOW_TIME.search(now))
 
 
 def _past_or_hypothetical(norm: str) -> bool:

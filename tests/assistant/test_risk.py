@@ -198,6 +198,8 @@ def test_the_history_mention_and_over_rules_read_spanish_too(kind, text, expecte
     "My father's suicide when I was a teenager is why I take my health seriously. What's step one?",
     "I'm writing a novel where a character with neuropathy considers suicide. What do patients find hardest?",
     "I'm a medical student writing a paper on suicide risk in chronic pain. Do you collect mood data?",
+    "Vi una película donde un personaje se suicida por dolor crónico. ¿Cuántas personas tienen neuropatía?",
+    "Mi hermana intentó suicidarse hace 12 años; hoy es maestra y está feliz.",
 ])
 def test_a_denied_joked_or_named_crisis_gets_the_checkin(text):
     # the check-in still gives 988 and asks directly
@@ -238,6 +240,9 @@ def test_the_distress_category_comes_last_so_it_is_only_found_alone():
     "Nurse here. What monitoring do you do for anaphylaxis during the infusion?",
     "Do patients ever faint during the IV? Just asking in general, I'm fine today.",
     "tuve una convulsión el mes pasado, ya me dieron medicina y estoy controlado",
+    "Mi esposo murió de un infarto hace seis años. ¿El tratamiento es seguro para el corazón?",
+    "casi me da un infarto cuando vi la factura del neurologo jaja",
+    "Trabajo en emergencias y vemos muchas sobredosis de gabapentina. ¿Ayudan a bajar la dosis?",
 ])
 def test_an_emergency_from_the_distant_past_or_asked_about_in_general_raises_no_alarm(text):
     assert risk.refine_alarm("emergency", text) is None
@@ -250,6 +255,7 @@ def test_an_emergency_from_the_distant_past_or_asked_about_in_general_raises_no_
     "Could this be a side effect? I have really bad pressure in my chest and my left arm tingles",
     "I'm an LPN. His legs have gotten weaker since Saturday, now he can't stand, and he has a history of neuropathy",
     "Soy enfermera. Mi madre tiene la cara caída desde hace unos 20 minutos",
+    "lol my sugar is 29 and im seeing double, the fridge is so far away and my legs wont go",
 ])
 def test_an_emergency_with_anything_happening_now_keeps_its_alarm(text):
     assert risk.refine_alarm("emergency", text) == "emergency"
