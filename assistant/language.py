@@ -118,6 +118,10 @@ class Detection:
         return {"code": self.language, "confident": self.confident, "score": round(self.score, 3)}
 
 
+# written only in Spanish (Portuguese writes "quê", "como", "quanto", "também"; French "qu'est-ce")
+_SPANISH_MARK = re.compile(r"[¿¡ñ]|\b(?:qué|cómo|cuánt[oa]s?|cuándo|dónde|cuál(?:es)?|quién(?:es)?|también|sí|está)\b")
+
+
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -220,7 +224,9 @@ def detect(text: str) -> Detection:
     if other_code and other >= 1.2 and es_n <= 1 and en_n <= 1:
         # clearly another language (French, Portuguese, Tagalog, ...): its words are not ours
         # sure only when none of our own words is in it (a Spanish "es legal aqui en usa?" can sound Tagalog)
-        return Detection(other_code, len(words) >= 3 and es_n == 0 and en_n == 0, values[other_code])
+        # and no mark only Spanish writes ("¿", "ñ", "qué", "cómo": "Qué es un EMG?" is not Tagalog)
+        sure = len(words) >= 3 and es_n == 0 and en_n == 0 and not _SPANISH_MARK.search(text.lower())
+        return Detection(other_code, sure, values[other_code])
     if other_code == "pt" and values["pt"] >= 0.6 and es_n == 0 and en_n == 0:
         return Detection(None, False)
     if es > en:

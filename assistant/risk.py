@@ -56,8 +56,15 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     # a figure of speech ("worried to death") read as a crisis by the model alone keeps the crisis
     # reply only when the model is this sure
     "crisis_over_idiom": 0.9,
+    # a request to change a medicine ("can I stop my gabapentin now that I feel better?") shares words
+    # with stopping medicine to die: below this crisis score the medical-advice reply answers it
+    "advice_over_checkin": 0.6,
 }
 
+
+#: Medical-advice categories that answer a request to change a medicine or dose when the model's crisis signal
+#: is weak (under ``advice_over_checkin``); any other request ("what should I do?") still gets the check-in.
+ADVICE_OVER_CHECKIN = frozenset({"medication", "dosage"})
 
 #: Crisis pattern categories (content/safety.yml) that say distress but not a wish to die ("I can't take
 #: this anymore", "I'm a burden"). They come last in the file, so a message matching one of them matched no
@@ -475,7 +482,10 @@ def assess(
         if best["crisis"][0] >= th["crisis_with_emergency"]:
             return Assessment("crisis", "model", "", best["crisis"][1], scores)
         return emergency
-    if best["crisis"][0] >= th["checkin"]:
+    if best["crisis"][0] >= th["checkin"] and not (
+        found.get("medical_advice", ("", -1))[0] in ADVICE_OVER_CHECKIN
+        and best["crisis"][0] < th["advice_over_checkin"]
+    ):
         return Assessment("checkin", "model", "", best["crisis"][1], scores)
     for kind in ("pain_idiom", "medical_advice"):
         if kind in found:

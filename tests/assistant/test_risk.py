@@ -259,3 +259,13 @@ def test_an_emergency_from_the_distant_past_or_asked_about_in_general_raises_no_
 ])
 def test_an_emergency_with_anything_happening_now_keeps_its_alarm(text):
     assert risk.refine_alarm("emergency", text) == "emergency"
+
+
+def test_a_medicine_change_request_with_a_weak_crisis_signal_gets_the_advice_reply():
+    medication = FakeDetector({"dejar la gabapentina": ("medical_advice", "medication")})
+    text = "puedo dejar la gabapentina ya que me siento mejor?"
+    assert assess(text, medication, FakeModel({"dejar": ("crisis", 0.5)})).kind == "medical_advice"
+    assert assess(text, medication, FakeModel({"dejar": ("crisis", 0.65)})).kind == "checkin"
+    general = FakeDetector({"que hago": ("medical_advice", "general_advice")})
+    assert assess("dejó de comer y quiere irse, que hago", general, FakeModel({"irse": ("crisis", 0.5)})).kind \
+        == "checkin"
