@@ -79,7 +79,7 @@ _PAST = re.compile(
     r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty) years ago|"
     r"years ago|decades ago|a long time ago|long ago|years back|(?:a )?(?:few|couple of|couple) years back|"
     r"back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
-    r"when i was (?:a |in |young|younger|\d)|as a (?:teen|teenager|kid|child|"
+    r"when i was (?:a |in |young|younger|\d+)|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|"
     r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
@@ -135,7 +135,8 @@ _MENTION = re.compile(
 # The writer says plainly that they are not thinking of dying ("I'm not trying to take my life, I'm
 # trying to take my life BACK", "I hate the burning, I don't hate my life"): the check-in asks.
 _DENIAL = re.compile(
-    r"\b(?:(?:not|never) (?:trying|going|planning|wanting|gonna|about|looking) to (?:take|end|kill|hurt|harm) "
+    r"\b(?:(?:not|never|aint) (?:gonna|going to|about to) (?:kill|hurt|harm) (?:myself|me)|"
+    r"(?:not|never) (?:trying|going|planning|wanting|gonna|about|looking) to (?:take|end|kill|hurt|harm) "
     r"(?:my|myself|my own)|(?:im|i am|hes|shes|he is|she is) not suicidal|not (?:done|finished) with (?:life|living)|"
     r"(?:dont|do not) hate (?:my|this) life|(?:dont|do not|never) want to die|"
     r"(?:would|will) never (?:hurt|kill|harm|do anything to) (?:myself|me)|"
@@ -160,7 +161,7 @@ _OTHERS_SUICIDE = re.compile(
     r"\b(?:(?:my|his|her|our|a) (?:late |own )?(?:\w+ )?(?:father|dad|mother|mom|brother|sister|son|daughter|uncle|"
     r"aunt|grandfather|grandpa|grandmother|grandma|cousin|friend|husband|wife|nephew|niece|neighbou?r|coworker|buddy|"
     r"parent)s? (?:suicide|killed (?:himself|herself)|took (?:his|her) (?:own )?life|committed suicide|"
-    r"died by suicide|ended (?:his|her) (?:own )?life)|(?:lost|losing) (?:my|a|her|his|our) \w+ to suicide|"
+    r"died by suicide|ended (?:his|her) (?:own )?life)|(?:lost|losing) (?:\w+ ){1,4}to suicide|"
     r"(?:mi|su) (?:papa|padre|mama|madre|hermano|hermana|hijo|hija|tio|tia|abuelo|abuela|primo|prima|amigo|amiga|"
     r"esposo|esposa|marido) se (?:quito la vida|suicido|mato))\b"
 )
@@ -183,9 +184,27 @@ _OVER = re.compile(
     r"resulto (?:ser )?(?:nada|gastritis|ansiedad|un susto)|"
     r"era (?:gastritis|ansiedad|un susto)|(?:murio|fallecio) (?:hace|el ano pasado|en (?:19|20)\d\d)|de hace anos|"
     r"healed (?:fine|up|well|nicely|over)|(?:went|goes) away (?:on its own|by itself)|cleared up|slept it off|"
-    r"never happened again|(?:is|are|was|its|been) under control|"
+    r"never happened again|(?:is|are|was|its|been) under control|back to normal|"
+    r"(?:hes|shes|he is|she is|theyre|they are|were|we are) (?:fully )?recovered|"
     r"(?:estoy|esta|estamos) controlad[oa]s?|bajo control|ya (?:sano|se curo|se me quito))\b"
 )
+# Checked and found harmless ("the ER ran every test, it was acid reflux, my heart is fine", "it's panic,
+# I've been checked many times"): no alarm unless a time word or a present sign says it is happening now
+# (a bare "chest" does not: the story is about the chest).
+_CLEARED = re.compile(
+    r"\b(?:(?:my )?(?:heart|tests?|ct|mri|scans?|ekg|ecg|results?|everything|workup|er|doctors?|cardiologist) "
+    r"(?:is|was|were|are|came back|said (?:it was|i was|im)?) ?(?:totally |completely |perfectly )?"
+    r"(?:fine|normal|clear|ok|okay|negative|good)|all clear|"
+    r"(?:it was|turned out to be|it turned out to be|they said it was|(?:er|doctor) said it was) (?:just |only )?"
+    r"(?:acid reflux|reflux|heartburn|anxiety|"
+    r"panic|a panic attack|gas|a (?:complicated |bad )?migraine|nothing|dehydration|a pulled muscle)|"
+    r"(?:had it|been|got it|was|ive been|i have been) checked(?: out)?|came back up|"
+    r"(?:im|i am|i was|was|he was|she was) (?:totally |completely )?(?:fine|ok|okay|back to normal) "
+    r"(?:this morning|in \d+ minutes|within \d+ minutes|after (?:that|a few minutes))|"
+    r"(?:resulto|era) (?:ser )?(?:ansiedad|reflujo|gastritis|nada|una migrana)|"
+    r"(?:salio|salieron) (?:todo )?(?:bien|normal))\b"
+)
+
 # An emergency told as a distant past event ("an allergic reaction to penicillin as a kid", "my last DKA
 # was in 2019") or asked about as a risk of the therapy or in general ("do patients ever faint during
 # the IV?", "what is your protocol if a patient has chest pain?"): no alarm unless something says it is
@@ -194,7 +213,8 @@ _PAST_EVENT = re.compile(
     r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty|some|a couple of?) "
     r"(?:years|months) ago|years ago|decades ago|as a (?:kid|child|teen|teenager|baby|young \w+)|"
     r"when i was (?:a |in |young|younger|little|\d)|in (?:19|20)\d\d|back in|last year|a while back|"
-    r"once (?:in|at|when|before|as|years)|history of|in the past|in my (?:teens|twenties|thirties|forties|fifties|"
+    r"once (?:in|at|when|before|as|years)|(?<!no )history of|in the past|"
+    r"in my (?:teens|twenties|thirties|forties|fifties|"
     r"20s|30s|40s|50s)|(?:last|latest|most recent) (?:episode|one|time|attack|reaction) was|that was (?:\d+|a few|some|"
     r"years|months|ages|a long time)|"
     r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
@@ -204,6 +224,7 @@ _PAST_EVENT = re.compile(
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:if (?:a|the|one of your|your) (?:patient|person|client)|if someone|in case (?:of|a|someone)|"
+    r"what (?:would|will|could|might) happen if|"
     r"during (?:the|an|your|my|each|a) (?:infusion|iv|treatment|procedure|session|injection|evaluation|visit)|"
     r"(?:do|does) (?:patients|people|anyone) (?:ever|often|usually|sometimes|get)|"
     r"(?:is there|are there|any) (?:a |any )?(?:risk|chance|danger)s?|risk of|likely to (?:cause|give)|"
@@ -221,11 +242,16 @@ _HYPOTHETICAL = re.compile(
 _NOW_TIME = re.compile(
     r"\b(?:right now|just now|at the moment|now (?:i|he|she|my|his|her|its)|today|tonight|this (?:morning|afternoon|"
     r"evening)|(?:minutes|an hour|hours|\d+ min\w*) ago|since (?:yesterday|this morning|last night)|"
-    r"suddenly|all of a sudden|out of nowhere|getting worse|still|keeps? (?:happening|getting)|"
+    r"sudden|suddenly|all of a sudden|out of nowhere|getting worse|worse now|again|still|keeps? (?:happening|getting)|"
+    r"for (?:\d+|a few|several|the (?:last|past)) (?:minutes|min|mins|hours)|constant|droop\w*|jumbled|"
+    r"cant (?:lift|raise|grip)|(?:says|said) (?:hes|shes|he is|she is|its|im) (?:fine|ok|okay) but|"
+    r"(?:its|it is|the pain is|it has|its come) (?:back|come back|coming back)|"
     r"(?:face|arm|leg|side|mouth|smile|speech) (?:is|are|went|has gone|feels|looks) (?:\w+ )?(?:droop\w*|weak|limp|"
     r"slurr\w*|dead|heavy)|(?:cant|can not|cannot|couldnt|unable to) (?:breathe|talk|speak|see|move|wake|stand)|"
     r"(?:is|are|im|hes|shes|keeps?) (?:\w+ )?(?:bleeding|spreading|seizing|choking|gasping|unresponsive|"
-    r"passing out|vomiting|throwing up)|wont wake|not (?:waking|breathing)|call(?:ed)? 911|ambulance|unresponsive|"
+    r"passing out|vomiting|throwing up)|wont wake|not (?:waking|breathing)|"
+    r"(?:should|do|can|must) (?:i|we) call 911|calling 911|"
+    r"call 911 (?:now|right now)|unresponsive|"
     r"shallow|pinpoint|turning blue|blue lips|now (?:im|i am|hes|shes|he is|she is|i|he|she|my|his|her|its|they|we)|"
     r"since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|last \w+)|"
     r"ahora mismo|ahorita|de repente|de golpe|hace (?:unos |como )?(?:\d+ )?(?:minutos|min|una hora|horas)|"
@@ -242,7 +268,8 @@ _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
     r"getting worse|keeps? (?:happening|getting)|(?:minutes|an hour|"
     r"hours) ago|since (?:yesterday|this morning|last night)|"
-    r"but (?:now|then|i|he|she|im|hes|shes|its)|dizzy|shak(?:y|ing)|sweat(?:y|ing)|confus\w*|vomit\w*|throwing up|"
+    r"but (?:now|then)|but (?:im|hes|shes|its|i am|it is|he is|she is) (?:now|still|getting)|"
+    r"dizzy|shak(?:y|ing)|sweat(?:y|ing)|confus\w*|vomit\w*|throwing up|"
     r"pass(?:ing)? out|cant breathe|short of breath|chest|worse|sleepy|drowsy|slurr\w*|"
     r"(?:tiene|tengo|tienen) (?:un |mucho )?dolor|(?:le|me|les) duele|ahora mismo|ahorita|"
     r"esta (?:manana|noche|tarde)|hace (?:\d+ )?(?:minutos|una hora|horas)|otra vez|de nuevo|"
@@ -300,6 +327,8 @@ def _mention(norm: str) -> bool:
 
 
 def _over(norm: str) -> bool:
+    if _CLEARED.search(norm) and not _NOW_TIME.search(_NOT_NOW.sub(" ", norm)):
+        return True
     return bool(_OVER.search(norm) and not _EMERGENCY_NOW.search(norm))
 
 
