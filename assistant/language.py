@@ -119,7 +119,10 @@ class Detection:
 
 
 # written only in Spanish (Portuguese writes "quê", "como", "quanto", "também"; French "qu'est-ce")
-_SPANISH_MARK = re.compile(r"[¿¡ñ]|\b(?:qué|cómo|cuánt[oa]s?|cuándo|dónde|cuál(?:es)?|quién(?:es)?|también|sí|está)\b")
+_SPANISH_MARK = re.compile(
+    r"[¿¡ñ]|\b(?:qué|cómo|cuánt[oa]s?|cuándo|dónde|cuál(?:es)?|quién(?:es)?|también|sí|está)\b|"
+    r"^\s*que es (?:el|la|un|una|eso)\b"
+)
 
 
 def fold(text: str) -> str:

@@ -110,8 +110,8 @@ _NOW_AGAIN = re.compile(
     r"feeling|planning|wanting|saving|cutting|hurting|talking)|"
     r"last (?:week|night|month)|yesterday|(?:for|over) (?:a few|several|the past|the last|some) (?:days|weeks|months)|"
     r"(?:a|my) plan|still (?:think|thinking|feel|feeling|have|want)|"
-    r"otra vez|de nuevo|ultimamente|estos dias|ahora (?:mismo|quiero|pienso|"
-    r"siento)|esta (?:semana|noche)|anoche|volvi a|volvio a|han vuelto|"
+    r"otra vez|de nuevo|ultimamente|estos dias|ahora mismo|ahora (?:quiero|pienso|siento) (?:morir|matarme|"
+    r"quitarme|hacerme|que)|esta (?:semana|noche)|anoche|volvi a|volvio a|han vuelto|"
     r"sigo (?:pensando|queriendo|sintiendo)|(?:quiero|voy a|pienso) (?:morir|"
     r"matarme|quitarme)|tengo un plan|he estado (?:pensando|sintiendo|queriendo))\b"
 )
@@ -128,6 +128,8 @@ _MENTION = re.compile(
     r"(?:web ?)?sites|risk assessment|screen(?:s|ing)? for|resource list|asking professionally|"
     r"(?:im|i am) an? (?:\w+ )?(?:counselor|therapist|social worker|psychologist|chaplain|researcher)|"
     r"movie|film|tv show|pelicula|personaje|novela|serie|documental|riesgo suicida|evaluaciones? de riesgo|"
+    r"prevencion|platica|charla|taller|riesgo de suicidio|para un trabajo|escuela de|tarea|"
+    r"(?:me )?pregunt\w* si (?:tenia|tengo|he tenido)|asked (?:me )?(?:if|whether) i (?:had|have|was|ever)|"
     r"soy (?:consejer[oa]|psicolog[oa]|terapeuta|trabajadora? social|capellan|investigador[a]?|estudiante)|"
     r"efectos? secundarios?|prospecto|la caja|etiqueta|advertencia|linea de (?:crisis|prevencion)|voluntari[oa])\b"
 )
@@ -186,7 +188,8 @@ _OVER = re.compile(
     r"healed (?:fine|up|well|nicely|over)|(?:went|goes) away (?:on its own|by itself)|cleared up|slept it off|"
     r"never happened again|(?:is|are|was|its|been) under control|back to normal|"
     r"(?:hes|shes|he is|she is|theyre|they are|were|we are) (?:fully )?recovered|"
-    r"(?:estoy|esta|estamos) controlad[oa]s?|bajo control|ya (?:sano|se curo|se me quito))\b"
+    r"(?:estoy|esta|estamos) controlad[oa]s?|controlad[oa]s? con|bien controlad[oa]s?|bajo control|"
+    r"ya (?:sano|se curo|se me quito)|(?:murio|fallecio|se murio) de (?:un|una) \w+ hace)\b"
 )
 # Checked and found harmless ("the ER ran every test, it was acid reflux, my heart is fine", "it's panic,
 # I've been checked many times"): no alarm unless a time word or a present sign says it is happening now
@@ -220,7 +223,7 @@ _PAST_EVENT = re.compile(
     r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
     r"quince|veinte|treinta) (?:anos|meses|decadas)|"
     r"el ano pasado|cuando (?:era|tenia|estaba)|de (?:nino|nina|joven|chic[oa])|en (?:19|20)\d\d|"
-    r"antecedentes? de|historial de)\b"
+    r"antecedentes? de|historial de|historia de|hace anos|hace mucho)\b"
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:if (?:a|the|one of your|your) (?:patient|person|client)|if someone|in case (?:of|a|someone)|"
@@ -298,7 +301,8 @@ def _not_meant(norm: str) -> bool:
 
 
 _NEARLY = re.compile(
-    r"\b(?:casi|almost|nearly|about|practically) (?:me da|le da|me dio|le dio|had|have|gave me|died)\b"
+    r"\b(?:(?:casi|almost|nearly|about|practically) (?:me da|le da|me dio|le dio|had|have|gave me|died)|"
+    r"de (?:la )?risa|from laughing|laughing so hard)\b"
 )
 
 

@@ -89,9 +89,26 @@ class Languages:
         for phrase, kind, lang in self.phrases:
             if spanish and lang != "es":
                 continue
-            if phrase in folded:
+            if phrase in folded and not _only_as_idiom(folded, phrase):
                 return LanguageAlarm(kind, lang, self.names[lang], self.replies[lang][kind])
         return None
+
+
+# "me quiero morir de la pena", "me voy a morir de aburrimiento": a Spanish figure of speech
+_IDIOM_AFTER = re.compile(
+    r"\s+de (?:la |el |tanto |puro |pura )?(?:aburrimiento|pena|verguenza|risa|hambre|sed|frio|calor|sueno|ganas|"
+    r"envidia|curiosidad|nervios|miedo|cansancio|vieja|viejo|amor|preguntar|esperar|gusto|tristeza de ver)\b"
+)
+
+
+def _only_as_idiom(folded: str, phrase: str) -> bool:
+    """True when every occurrence of ``phrase`` is followed by "de <aburrimiento, pena, risa, ...>"."""
+    start = folded.find(phrase)
+    while start >= 0:
+        if not _IDIOM_AFTER.match(folded, start + len(phrase)):
+            return False
+        start = folded.find(phrase, start + 1)
+    return True
 
 
 def _clearly_spanish(text: str) -> bool:
