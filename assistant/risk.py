@@ -79,7 +79,7 @@ _PAST = re.compile(
     r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty) years ago|"
     r"years ago|decades ago|a long time ago|long ago|years back|(?:a )?(?:few|couple of|couple) years back|"
     r"back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
-    r"when i was (?:a |in |young|younger|\d+)|as a (?:teen|teenager|kid|child|"
+    r"when i was (?:a |in |young|younger|\d+)|at (?:age )?\d\d\b|a los \d+|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|"
     r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
@@ -98,7 +98,8 @@ _RESOLVED = re.compile(
     r"(?:recibi|busque|tuve|consegui|buscamos|recibio) ayuda|terapia|psicolog[oa]|"
     r"psiquiatra|consejer[oa]|(?:ya )?(?:estoy|esta|estamos) (?:bien|mejor|feliz|contenta?|"
     r"estable)|(?:is|shes|hes|she is|he is) (?:happy|doing (?:great|well|fine)|thriving)|"
-    r"me siento bien|ya (?:lo )?supere|ya paso|nunca mas|"
+    r"me siento bien|(?:hoy )?tengo paz|ya no (?:tengo|pienso) (?:esos|en eso)|no longer have (?:those|these) thoughts|"
+    r"ya (?:lo )?supere|ya paso|nunca mas|"
     r"desde entonces (?:nada|bien|estoy bien)|me recupere|se recupero|en tratamiento)\b"
 )
 _NOW_AGAIN = re.compile(
@@ -128,7 +129,8 @@ _MENTION = re.compile(
     r"(?:web ?)?sites|risk assessment|screen(?:s|ing)? for|resource list|asking professionally|"
     r"(?:im|i am) an? (?:\w+ )?(?:counselor|therapist|social worker|psychologist|chaplain|researcher)|"
     r"movie|film|tv show|pelicula|personaje|novela|serie|documental|riesgo suicida|evaluaciones? de riesgo|"
-    r"prevencion|platica|charla|taller|riesgo de suicidio|para un trabajo|escuela de|tarea|"
+    r"prevencion|platicas?|charlas?|taller|riesgo de suicidio|para un trabajo|escuela de|tarea|grupo de apoyo|"
+    r"support group|"
     r"(?:me )?pregunt\w* si (?:tenia|tengo|he tenido)|asked (?:me )?(?:if|whether) i (?:had|have|was|ever)|"
     r"soy (?:consejer[oa]|psicolog[oa]|terapeuta|trabajadora? social|capellan|investigador[a]?|estudiante)|"
     r"efectos? secundarios?|prospecto|la caja|etiqueta|advertencia|linea de (?:crisis|prevencion)|voluntari[oa])\b"
@@ -143,11 +145,16 @@ _DENIAL = re.compile(
     r"(?:dont|do not) hate (?:my|this) life|(?:dont|do not|never) want to die|"
     r"(?:would|will) never (?:hurt|kill|harm|do anything to) (?:myself|me)|"
     r"no (?:thoughts|plans|intention) (?:of|to) (?:suicide|hurt|harm|kill|end)|"
-    r"no (?:quiero|pienso|voy a) (?:morirme|matarme|quitarme la vida|hacerme dano)|no soy suicida)\b"
+    r"no (?:quiero|pienso|voy a) (?:morirme|matarme|quitarme la vida|hacerme dano)|no soy suicida|"
+    r"no (?:tengo|he tenido) (?:pensamientos|ideas) de (?:hacerme dano|matarme|suicidarme|quitarme la vida|morir))\b"
 )
 # Laughter or "kidding" beside the words ("I'm killing myself with sugar lol"), unless the writer
 # says it is not a joke: the check-in asks.
-_JOKE = re.compile(r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jaja\w*|jeje\w*|jk|just kidding|kidding|es broma)\b")
+_JOKE = re.compile(
+    r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jaja\w*|jeje\w*|jk|just kidding|kidding|es broma|"
+    r"es (?:un|su) (?:decir|dicho|manera de hablar|forma de hablar)|manera de decir|(?:just )?a figure of speech|"
+    r"just an expression)\b"
+)
 _NOT_JOKING = re.compile(
     r"\b(?:not|nt|no) (?:really |even |totally |entirely |just |only )?(?:joking|kidding)|serious|no es broma|"
     r"no (?:estoy|ando) bromeando|en serio\b"
@@ -189,6 +196,10 @@ _OVER = re.compile(
     r"never happened again|(?:is|are|was|its|been) under control|back to normal|"
     r"(?:hes|shes|he is|she is|theyre|they are|were|we are) (?:fully )?recovered|"
     r"(?:estoy|esta|estamos) controlad[oa]s?|controlad[oa]s? con|bien controlad[oa]s?|bajo control|"
+    r"(?:epilepsia|diabetes|presion|convulsiones|arritmia) (?:bien )?controlad[oa]s?|"
+    r"no he tenido \w+ (?:en|desde hace) |"
+    r"esta (?:bien|perfect[oa]|estable|mejor) ahora|(?:ya|gracias a dios) esta (?:bien|perfect[oa])|"
+    r"(?:hes|shes|he is|she is) (?:fine|ok|okay|good) now|"
     r"ya (?:sano|se curo|se me quito)|(?:murio|fallecio|se murio) de (?:un|una) \w+ hace)\b"
 )
 # Checked and found harmless ("the ER ran every test, it was acid reflux, my heart is fine", "it's panic,
@@ -215,13 +226,13 @@ _CLEARED = re.compile(
 _PAST_EVENT = re.compile(
     r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty|some|a couple of?) "
     r"(?:years|months) ago|years ago|decades ago|as a (?:kid|child|teen|teenager|baby|young \w+)|"
-    r"when i was (?:a |in |young|younger|little|\d)|in (?:19|20)\d\d|back in|last year|a while back|"
+    r"when i was (?:a |in |young|younger|little|\d+)|in (?:19|20)\d\d|back in|last year|a while back|"
     r"once (?:in|at|when|before|as|years)|(?<!no )history of|in the past|"
     r"in my (?:teens|twenties|thirties|forties|fifties|"
     r"20s|30s|40s|50s)|(?:last|latest|most recent) (?:episode|one|time|attack|reaction) was|that was (?:\d+|a few|some|"
     r"years|months|ages|a long time)|"
-    r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
-    r"quince|veinte|treinta) (?:anos|meses|decadas)|"
+    r"hace (?:mas de )?(?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
+    r"once|doce|quince|veinte|treinta) (?:anos|meses|decadas)|hace (?:un|una) (?:ano|decada)|"
     r"el ano pasado|cuando (?:era|tenia|estaba)|de (?:nino|nina|joven|chic[oa])|en (?:19|20)\d\d|"
     r"antecedentes? de|historial de|historia de|hace anos|hace mucho)\b"
 )
@@ -258,6 +269,10 @@ _NOW_TIME = re.compile(
     r"shallow|pinpoint|turning blue|blue lips|now (?:im|i am|hes|shes|he is|she is|i|he|she|my|his|her|its|they|we)|"
     r"since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|last \w+)|"
     r"ahora mismo|ahorita|de repente|de golpe|hace (?:unos |como )?(?:\d+ )?(?:minutos|min|una hora|horas)|"
+    r"hoy|desde ayer|ahora (?:tiene|tengo) (?:fiebre|dolor|la cara|el brazo|problemas para|dificultad)|"
+    r"ahora no (?:puede|puedo) (?:respirar|hablar|mover\w*|caminar|ver)|desorientad[oa]|inconsciente|no responde|"
+    r"(?:me|se|le) (?:esta|estoy|estan) \w+(?:ando|iendo)|"
+    r"cant (?:walk|stand|swallow)|and now|"
     r"esta (?:manana|noche|tarde)|todavia|no (?:puede|puedo) (?:respirar|hablar|moverse)|ambulancia)\b"
 )
 # Phrases that look current but say it is not ("never happened again", "I'm fine today").
@@ -265,7 +280,8 @@ _NOT_NOW = re.compile(
     r"\b(?:never|not|hasnt|has not|havent|have not)(?: \w+)? (?:happened )?again|(?:im|i am|i feel|feel|feeling|"
     r"doing|hes|shes|he is|she is) (?:fine|ok|okay|good|great|well|totally fine|perfectly fine) "
     r"(?:today|now|right now|these days)|"
-    r"(?:now|today) (?:im|i am|hes|shes|he is|she is) (?:\d+|fine|ok|okay|good|well)\b"
+    r"(?:now|today) (?:im|i am|hes|shes|he is|she is) (?:\d+|fine|ok|okay|good|well)|"
+    r"hoy (?:estoy|esta|estamos|me siento) (?:bien|mejor|feliz|estable|perfect[oa]|tranquil[oa])|hoy tengo paz\b"
 )
 _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
@@ -333,7 +349,7 @@ def _mention(norm: str) -> bool:
 def _over(norm: str) -> bool:
     if _CLEARED.search(norm) and not _NOW_TIME.search(_NOT_NOW.sub(" ", norm)):
         return True
-    return bool(_OVER.search(norm) and not _EMERGENCY_NOW.search(norm))
+    return bool(_OVER.search(norm) and not _EMERGENCY_NOW.search(norm) and not _NOW_TIME.search(norm))
 
 
 def told_as_resolved_past(text: str) -> bool:

@@ -211,6 +211,9 @@ class MessageGuard(GraphComponent):
         if alarm is not None:
             # the same history / mention / "it is over" rules as for English (assistant/risk.py)
             kind = risk.refine_alarm(alarm.kind, text)
+            if kind == "emergency" and dict(found.scores).get("crisis", 0.0) >= risk.DEFAULT_THRESHOLDS[
+                    "crisis_with_emergency"]:
+                kind = "crisis"  # as for the model: rat poison asked for "for herself" gets the crisis reply (911 too)
             if kind in ("crisis", "emergency"):
                 return risk.Assessment(kind, "language", alarm.language, -1, found.scores)
             if kind == "checkin" and found.kind is None:

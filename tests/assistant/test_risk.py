@@ -243,6 +243,9 @@ def test_the_distress_category_comes_last_so_it_is_only_found_alone():
     "Mi esposo murió de un infarto hace seis años. ¿El tratamiento es seguro para el corazón?",
     "casi me da un infarto cuando vi la factura del neurologo jaja",
     "Trabajo en emergencias y vemos muchas sobredosis de gabapentina. ¿Ayudan a bajar la dosis?",
+    "tengo epilepsia controlada, no he tenido convulsiones en 6 años. puedo hacerme las infusiones?",
+    "Hola, tuve un infarto hace 4 años y ahora estoy estable con mis medicinas. ¿Es peligroso?",
+    "Last week I had chest pain, they ran every test, it was acid reflux and my heart is fine.",
 ])
 def test_an_emergency_from_the_distant_past_or_asked_about_in_general_raises_no_alarm(text):
     assert risk.refine_alarm("emergency", text) is None
@@ -256,6 +259,11 @@ def test_an_emergency_from_the_distant_past_or_asked_about_in_general_raises_no_
     "I'm an LPN. His legs have gotten weaker since Saturday, now he can't stand, and he has a history of neuropathy",
     "Soy enfermera. Mi madre tiene la cara caída desde hace unos 20 minutos",
     "lol my sugar is 29 and im seeing double, the fridge is so far away and my legs wont go",
+    "my brother's face is drooping and he can't lift his arm, he says he's fine but he's not",
+    "Mi esposo tuvo gripe hace dos semanas y desde ayer se le debilitan las piernas, hoy ya no se para",
+    "mi tia tiene la herida del pie que le supura y esta bien caliente, ahora tiene fiebre y esta desorientada",
+    "me estoy ahogando y tengo el pecho apretado, la infusion de ayer puede causar esto?",
+    "Chest pain that comes and goes, now constant for 25 minutes, jaw hurts too. Can't tell if it's heartburn.",
 ])
 def test_an_emergency_with_anything_happening_now_keeps_its_alarm(text):
     assert risk.refine_alarm("emergency", text) == "emergency"
