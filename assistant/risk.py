@@ -79,7 +79,8 @@ _PAST = re.compile(
     r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty) years ago|"
     r"years ago|decades ago|a long time ago|long ago|years back|(?:a )?(?:few|couple of|couple) years back|"
     r"back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
-    r"when i was (?:a |in |young|younger|\d+)|at (?:age )?\d\d\b|a los \d+|as a (?:teen|teenager|kid|child|"
+    r"when i was (?:a |in |young|younger|\d+)|at (?:age )?\d\d\b|a los \d+|past suicidal|history of|"
+    r"havent had (?:those|these|any) thoughts|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|"
     r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
@@ -88,7 +89,8 @@ _PAST = re.compile(
     r"chic[oa]|\d+)|durante (?:la|mi) (?:quimio|quimioterapia|divorcio|tratamiento))\b"
 )
 _RESOLVED = re.compile(
-    r"\b(?:got help|get help|gotten help|(?:had|got|went to|in|did|through) therapy|my therapist|counsel+ing|counselor|"
+    r"\b(?:got help|get help|gotten help|(?:had|got|went to|in|did|through) therapy|therapist|counsel+ing|counselor|"
+    r"havent had (?:those|these|any) thoughts|"
     r"psychiatrist|worked through|"
     r"(?:im|i am) (?:fine|ok|okay|good|well|stable|happy|safe|in a (?:good|better) place)|"
     r"(?:im|i am|been) (?:doing|feeling) (?:fine|ok|okay|good|"
@@ -110,7 +112,7 @@ _NOW_AGAIN = re.compile(
     r"(?:have|ive|i have|has|hes|shes) been (?:having|thinking|"
     r"feeling|planning|wanting|saving|cutting|hurting|talking)|"
     r"last (?:week|night|month)|yesterday|(?:for|over) (?:a few|several|the past|the last|some) (?:days|weeks|months)|"
-    r"(?:a|my) plan|still (?:think|thinking|feel|feeling|have|want)|"
+    r"(?:a|my) plan|still (?:think|thinking)(?! about (?:him|her|them|it))|still (?:feel|feeling|have|want)|"
     r"otra vez|de nuevo|ultimamente|estos dias|ahora mismo|ahora (?:quiero|pienso|siento) (?:morir|matarme|"
     r"quitarme|hacerme|que)|esta (?:semana|noche)|anoche|volvi a|volvio a|han vuelto|"
     r"sigo (?:pensando|queriendo|sintiendo)|(?:quiero|voy a|pienso) (?:morir|"
@@ -130,6 +132,7 @@ _MENTION = re.compile(
     r"(?:im|i am) an? (?:\w+ )?(?:counselor|therapist|social worker|psychologist|chaplain|researcher)|"
     r"movie|film|tv show|pelicula|personaje|novela|serie|documental|riesgo suicida|evaluaciones? de riesgo|"
     r"prevencion|platicas?|charlas?|taller|riesgo de suicidio|para un trabajo|escuela de|tarea|grupo de apoyo|"
+    r"noticias|news|on tv|en la tele|universidad|estadisticas|police officer|cop|on the job|firefighter|speaker|"
     r"support group|"
     r"(?:me )?pregunt\w* si (?:tenia|tengo|he tenido)|asked (?:me )?(?:if|whether) i (?:had|have|was|ever)|"
     r"soy (?:consejer[oa]|psicolog[oa]|terapeuta|trabajadora? social|capellan|investigador[a]?|estudiante)|"
@@ -142,7 +145,8 @@ _DENIAL = re.compile(
     r"\b(?:(?:not|never|aint) (?:gonna|going to|about to) (?:kill|hurt|harm) (?:myself|me)|"
     r"(?:not|never) (?:trying|going|planning|wanting|gonna|about|looking) to (?:take|end|kill|hurt|harm) "
     r"(?:my|myself|my own)|(?:im|i am|hes|shes|he is|she is) not suicidal|not (?:done|finished) with (?:life|living)|"
-    r"(?:dont|do not) hate (?:my|this) life|(?:dont|do not|never) want to die|"
+    r"(?:dont|do not) hate (?:my|this) life|not suicidal|no pienso en (?:hacerme dano|matarme|suicidarme)|"
+    r"(?:dont|do not|never) want to die|"
     r"(?:would|will) never (?:hurt|kill|harm|do anything to) (?:myself|me)|"
     r"no (?:thoughts|plans|intention) (?:of|to) (?:suicide|hurt|harm|kill|end)|"
     r"no (?:quiero|pienso|voy a) (?:morirme|matarme|quitarme la vida|hacerme dano)|no soy suicida|"
@@ -157,6 +161,7 @@ _JOKE = re.compile(
 )
 _NOT_JOKING = re.compile(
     r"\b(?:not|nt|no) (?:really |even |totally |entirely |just |only )?(?:joking|kidding)|serious|no es broma|"
+    r"no es (?:un )?chiste|"
     r"no (?:estoy|ando) bromeando|en serio\b"
 )
 # A plan or the means named beside the laughter: never read as a joke.
@@ -193,14 +198,15 @@ _OVER = re.compile(
     r"resulto (?:ser )?(?:nada|gastritis|ansiedad|un susto)|"
     r"era (?:gastritis|ansiedad|un susto)|(?:murio|fallecio) (?:hace|el ano pasado|en (?:19|20)\d\d)|de hace anos|"
     r"healed (?:fine|up|well|nicely|over)|(?:went|goes) away (?:on its own|by itself)|cleared up|slept it off|"
-    r"never happened again|(?:is|are|was|its|been) under control|back to normal|"
+    r"never happened again|(?:is|are|was|its|been) under control|back to normal|controlled now|got it controlled|"
+    r"doing (?:much )?better|home (?:the )?same day|"
     r"(?:hes|shes|he is|she is|theyre|they are|were|we are) (?:fully )?recovered|"
     r"(?:estoy|esta|estamos) controlad[oa]s?|controlad[oa]s? con|bien controlad[oa]s?|bajo control|"
     r"(?:epilepsia|diabetes|presion|convulsiones|arritmia) (?:bien )?controlad[oa]s?|"
     r"no he tenido \w+ (?:en|desde hace) |"
     r"esta (?:bien|perfect[oa]|estable|mejor) ahora|(?:ya|gracias a dios) esta (?:bien|perfect[oa])|"
     r"(?:hes|shes|he is|she is) (?:fine|ok|okay|good) now|"
-    r"ya (?:sano|se curo|se me quito)|(?:murio|fallecio|se murio) de (?:un|una) \w+ hace)\b"
+    r"ya (?:sano|se curo|se me quito)|(?:murio|fallecio|se murio) de (?:un|una) \w+ (?:hace|a los|en (?:19|20)))\b"
 )
 # Checked and found harmless ("the ER ran every test, it was acid reflux, my heart is fine", "it's panic,
 # I've been checked many times"): no alarm unless a time word or a present sign says it is happening now
@@ -213,8 +219,9 @@ _CLEARED = re.compile(
     r"(?:acid reflux|reflux|heartburn|anxiety|"
     r"panic|a panic attack|gas|a (?:complicated |bad )?migraine|nothing|dehydration|a pulled muscle)|"
     r"(?:had it|been|got it|was|ive been|i have been) checked(?: out)?|came back up|"
+    r"turned out (?:he|she|i|it) (?:was|had) (?:just )?\w+|(?:was|were) just (?:bruised|shaken|dehydrated|scared)|"
     r"(?:im|i am|i was|was|he was|she was) (?:totally |completely )?(?:fine|ok|okay|back to normal) "
-    r"(?:this morning|in \d+ minutes|within \d+ minutes|after (?:that|a few minutes))|"
+    r"(?:this morning|in \d+ (?:minutes|min|mins)|within \d+ (?:minutes|min|mins)|after (?:that|a few minutes))|"
     r"(?:resulto|era) (?:ser )?(?:ansiedad|reflujo|gastritis|nada|una migrana)|"
     r"(?:salio|salieron) (?:todo )?(?:bien|normal))\b"
 )
@@ -234,11 +241,16 @@ _PAST_EVENT = re.compile(
     r"hace (?:mas de )?(?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
     r"once|doce|quince|veinte|treinta) (?:anos|meses|decadas)|hace (?:un|una) (?:ano|decada)|"
     r"el ano pasado|cuando (?:era|tenia|estaba)|de (?:nino|nina|joven|chic[oa])|en (?:19|20)\d\d|"
-    r"antecedentes? de|historial de|historia de|hace anos|hace mucho)\b"
+    r"antecedentes? de|historial de|historia de|hace anos|hace mucho|last (?:summer|winter|spring|fall|christmas|"
+    r"thanksgiving)|(?:two|three|four|\d+|a few|few) (?:summers|winters|christmases) ago|"
+    r"despues del (?:infarto|derrame)|after (?:my|the|his|her) (?:heart attack|stroke))\b"
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:if (?:a|the|one of your|your) (?:patient|person|client)|if someone|in case (?:of|a|someone)|"
-    r"what (?:would|will|could|might) happen if|"
+    r"what (?:would|will|could|might) happen if|is it true|read (?:something|somewhere|online|that)|i heard that|"
+    r"(?:your|the) website|tell people|(?:a|the) number for emergencies|crash cart|if something (?:went|goes) wrong|"
+    r"(?:if|what happens if) (?:i|we|someone) (?:have|has) (?:a|an) (?:medical )?emergency|"
+    r"(?:is|was|am|im|retired) (?:a |an )?(?:volunteer )?(?:firefighter|emt|paramedic|police officer|cop)|"
     r"during (?:the|an|your|my|each|a) (?:infusion|iv|treatment|procedure|session|injection|evaluation|visit)|"
     r"(?:do|does) (?:patients|people|anyone) (?:ever|often|usually|sometimes|get)|"
     r"(?:is there|are there|any) (?:a |any )?(?:risk|chance|danger)s?|risk of|likely to (?:cause|give)|"
@@ -281,7 +293,8 @@ _NOT_NOW = re.compile(
     r"doing|hes|shes|he is|she is) (?:fine|ok|okay|good|great|well|totally fine|perfectly fine) "
     r"(?:today|now|right now|these days)|"
     r"(?:now|today) (?:im|i am|hes|shes|he is|she is) (?:\d+|fine|ok|okay|good|well)|"
-    r"hoy (?:estoy|esta|estamos|me siento) (?:bien|mejor|feliz|estable|perfect[oa]|tranquil[oa])|hoy tengo paz\b"
+    r"hoy (?:estoy|esta|estamos|me siento) (?:bien|mejor|feliz|estable|perfect[oa]|tranquil[oa])|hoy tengo paz|"
+    r"todavia (?:lo|la|los) extrano|still miss (?:him|her|them)\b"
 )
 _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
@@ -318,7 +331,7 @@ def _not_meant(norm: str) -> bool:
 
 _NEARLY = re.compile(
     r"\b(?:(?:casi|almost|nearly|about|practically) (?:me da|le da|me dio|le dio|had|have|gave me|died)|"
-    r"de (?:la )?risa|from laughing|laughing so hard)\b"
+    r"de (?:la )?risa|from laughing|laughing so hard|me va a dar (?:un infarto|algo)|gonna give me a heart attack)\b"
 )
 
 
@@ -342,8 +355,17 @@ def _resolved_past(norm: str) -> bool:
     return bool(_PAST.search(norm) and _RESOLVED.search(norm) and not _NOW_AGAIN.search(norm))
 
 
+# The writer's own current thoughts or plans: a mention beside them is not only a mention.
+_SELF_NOW = re.compile(
+    r"\b(?:(?:i|im|i am|ive|i have|ive been|i have been) (?:\w+ ){0,2}"
+    r"(?:thinking (?:about|of) (?:it|dying|ending|killing)|having (?:thoughts|them)|planning|want to (?:die|end|kill)|"
+    r"wanting to)|(?:a|my) plan|tonight|right now|again|lately|"
+    r"ahora mismo|esta noche|otra vez|ultimamente|(?:quiero|pienso|voy a) (?:morir|matarme|quitarme))\b"
+)
+
+
 def _mention(norm: str) -> bool:
-    return bool(_MENTION.search(norm) and not _NOW_AGAIN.search(norm))
+    return bool(_MENTION.search(norm) and not _SELF_NOW.search(norm))
 
 
 def _over(norm: str) -> bool:

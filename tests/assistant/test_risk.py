@@ -200,6 +200,9 @@ def test_the_history_mention_and_over_rules_read_spanish_too(kind, text, expecte
     "I'm a medical student writing a paper on suicide risk in chronic pain. Do you collect mood data?",
     "Vi una película donde un personaje se suicida por dolor crónico. ¿Cuántas personas tienen neuropatía?",
     "Mi hermana intentó suicidarse hace 12 años; hoy es maestra y está feliz.",
+    "my brother took his own life in 1998. I still think about him. anyway I have idiopathic neuropathy",
+    "Our support group talked about suicide prevention last week. Do you screen for depression?",
+    "I'll be blunt: I'm tired, not suicidal. Tired of pain, tired of pills. What's the earliest consult date?",
 ])
 def test_a_denied_joked_or_named_crisis_gets_the_checkin(text):
     # the check-in still gives 988 and asks directly
@@ -211,6 +214,7 @@ def test_a_denied_joked_or_named_crisis_gets_the_checkin(text):
     "haha I've got the pills lined up for tonight",
     "my brother killed himself last month and now I want to die too",
     "I'm not suicidal but I have been planning how to end it",
+    "Our support group talked about suicide prevention last week and I have been thinking about it again",
 ])
 def test_a_joke_a_denial_or_a_death_in_the_family_beside_anything_current_stays_a_crisis(text):
     assert risk.refine_alarm("crisis", text) == "crisis"
