@@ -144,7 +144,7 @@ _MENTION = re.compile(
 _DENIAL = re.compile(
     r"\b(?:(?:not|never|aint) (?:gonna|going to|about to) (?:kill|hurt|harm) (?:myself|me)|"
     r"(?:not|never) (?:trying|going|planning|wanting|gonna|about|looking) to (?:take|end|kill|hurt|harm) "
-    r"(?:my|myself|my own)|(?:im|i am|hes|shes|he is|she is) not suicidal|not (?:done|finished) with (?:life|living)|"
+    r"(?:my|myself|my own)|not (?:done|finished) with (?:life|living)|"
     r"(?:dont|do not) hate (?:my|this) life|not suicidal|no pienso en (?:hacerme dano|matarme|suicidarme)|"
     r"(?:dont|do not|never) want to die|"
     r"(?:would|will) never (?:hurt|kill|harm|do anything to) (?:myself|me)|"
@@ -266,15 +266,16 @@ _HYPOTHETICAL = re.compile(
 )
 # Happening now, for the rules above: time words, a symptom told in the present, a call for help.
 _NOW_TIME = re.compile(
-    r"\b(?:right now|just now|at the moment|now (?:i|he|she|my|his|her|its)|today|tonight|this (?:morning|afternoon|"
+    r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|"
     r"evening)|(?:minutes|an hour|hours|\d+ min\w*) ago|since (?:yesterday|this morning|last night)|"
     r"sudden|suddenly|all of a sudden|out of nowhere|getting worse|worse now|again|still|keeps? (?:happening|getting)|"
     r"for (?:\d+|a few|several|the (?:last|past)) (?:minutes|min|mins|hours)|constant|droop\w*|jumbled|"
     r"cant (?:lift|raise|grip)|(?:says|said) (?:hes|shes|he is|she is|its|im) (?:fine|ok|okay) but|"
     r"(?:its|it is|the pain is|it has|its come) (?:back|come back|coming back)|"
     r"(?:face|arm|leg|side|mouth|smile|speech) (?:is|are|went|has gone|feels|looks) (?:\w+ )?(?:droop\w*|weak|limp|"
-    r"slurr\w*|dead|heavy)|(?:cant|can not|cannot|couldnt|unable to) (?:breathe|talk|speak|see|move|wake|stand)|"
-    r"(?:is|are|im|hes|shes|keeps?) (?:\w+ )?(?:bleeding|spreading|seizing|choking|gasping|unresponsive|"
+    r"slurr\w*|dead|heavy)|(?:cant|can not|cannot|couldnt|unable to) (?:breathe|talk|speak|see|move|wake|stand|walk|"
+    r"swallow)|"
+    r"(?:is|are|im|hes|shes|keeps?) (?:\w+ )?(?:bleeding|spreading|seizing|choking|gasping|"
     r"passing out|vomiting|throwing up)|wont wake|not (?:waking|breathing)|"
     r"(?:should|do|can|must) (?:i|we) call 911|calling 911|"
     r"call 911 (?:now|right now)|unresponsive|"
@@ -284,7 +285,7 @@ _NOW_TIME = re.compile(
     r"hoy|desde ayer|ahora (?:tiene|tengo) (?:fiebre|dolor|la cara|el brazo|problemas para|dificultad)|"
     r"ahora no (?:puede|puedo) (?:respirar|hablar|mover\w*|caminar|ver)|desorientad[oa]|inconsciente|no responde|"
     r"(?:me|se|le) (?:esta|estoy|estan) \w+(?:ando|iendo)|"
-    r"cant (?:walk|stand|swallow)|and now|"
+    r"and now|"
     r"esta (?:manana|noche|tarde)|todavia|no (?:puede|puedo) (?:respirar|hablar|moverse)|ambulancia)\b"
 )
 # Phrases that look current but say it is not ("never happened again", "I'm fine today").
@@ -335,20 +336,29 @@ _NEARLY = re.compile(
 )
 
 
+def emergency_with_crisis(crisis_score: float, thresholds: dict[str, float] | None = None) -> str:
+    """The reply to an emergency: "crisis" when a crisis signal of the model stands beside it (the crisis
+    reply gives 911 as well as 988), else "emergency". For every layer that finds an emergency."""
+    th = dict(DEFAULT_THRESHOLDS, **(thresholds or {}))
+    return "crisis" if crisis_score >= th["crisis_with_emergency"] else "emergency"
+
+
+def _happening_now(norm: str) -> bool:
+    """A time word, a present sign or a call for help says the emergency is happening now."""
+    return bool(_EMERGENCY_NOW.search(norm) or _NOW_TIME.search(norm))
+
+
 def _joked(norm: str) -> bool:
     """ "Nearly had a heart attack at the bill lol": a "nearly" and laughter, nothing happening now."""
     if not (_JOKE.search(norm) and _NEARLY.search(norm)) or _NOT_JOKING.search(norm):
         return False
-    now = _NOT_NOW.sub(" ", norm)
-    return not (_EMERGENCY_NOW.search(now) or _NOW_TIME.search(now))
+    return not _happening_now(_NOT_NOW.sub(" ", norm))
 
 
 def _past_or_hypothetical(norm: str) -> bool:
     """A distant past event, or a question about a risk in general, with nothing saying it is happening now."""
     now = _NOT_NOW.sub(" ", norm)
-    if _EMERGENCY_NOW.search(now) or _NOW_TIME.search(now):
-        return False
-    return bool(_PAST_EVENT.search(now) or _HYPOTHETICAL.search(now))
+    return not _happening_now(now) and bool(_PAST_EVENT.search(now) or _HYPOTHETICAL.search(now))
 
 
 def _resolved_past(norm: str) -> bool:
@@ -371,7 +381,7 @@ def _mention(norm: str) -> bool:
 def _over(norm: str) -> bool:
     if _CLEARED.search(norm) and not _NOW_TIME.search(_NOT_NOW.sub(" ", norm)):
         return True
-    return bool(_OVER.search(norm) and not _EMERGENCY_NOW.search(norm) and not _NOW_TIME.search(norm))
+    return bool(_OVER.search(norm) and not _happening_now(norm))
 
 
 def told_as_resolved_past(text: str) -> bool:
@@ -550,7 +560,7 @@ def assess(
         return crisis
     emergency = decided("emergency")
     if emergency is not None and refine_alarm("emergency", text) is not None:
-        if best["crisis"][0] >= th["crisis_with_emergency"]:
+        if emergency_with_crisis(best["crisis"][0], th) == "crisis":
             return Assessment("crisis", "model", "", best["crisis"][1], scores)
         return emergency
     if best["crisis"][0] >= th["checkin"] and not (

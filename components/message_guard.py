@@ -211,9 +211,8 @@ class MessageGuard(GraphComponent):
         if alarm is not None:
             # the same history / mention / "it is over" rules as for English (assistant/risk.py)
             kind = risk.refine_alarm(alarm.kind, text)
-            if kind == "emergency" and dict(found.scores).get("crisis", 0.0) >= risk.DEFAULT_THRESHOLDS[
-                    "crisis_with_emergency"]:
-                kind = "crisis"  # as for the model: rat poison asked for "for herself" gets the crisis reply (911 too)
+            if kind == "emergency":  # rat poison asked for "for herself": the crisis reply (911 too), as for the model
+                kind = risk.emergency_with_crisis(dict(found.scores).get("crisis", 0.0), self.thresholds)
             if kind in ("crisis", "emergency"):
                 return risk.Assessment(kind, "language", alarm.language, -1, found.scores)
             if kind == "checkin" and found.kind is None:
