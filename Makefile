@@ -70,7 +70,9 @@ $(STAMP): requirements.lock requirements-nodeps.lock
 	  echo "or point to it: make PYTHON310=/path/to/python3.10 ..."; exit 1; fi
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.2"
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock \
+	  || { echo "Retrying the install once, without pip's cache (a download may have been cut short)..."; \
+	       $(PY) -m pip install --quiet --disable-pip-version-check --no-cache-dir -r requirements.lock; }
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-nodeps.lock
 	@touch $(STAMP)
 
@@ -203,7 +205,7 @@ bench: setup train
 
 lock: venv
 	$(PY) -m pip install --quiet pip-tools
-	$(VENV)/bin/pip-compile --strip-extras --no-emit-index-url --quiet requirements.in -o requirements.lock
+	$(VENV)/bin/pip-compile --strip-extras --no-emit-index-url --no-emit-find-links --quiet requirements.in -o requirements.lock
 
 clean:
 	rm -rf models var results .pytest_cache
