@@ -156,6 +156,8 @@ class MessageGuard(GraphComponent):
         self.risk_model = risk.RiskModel(model) if model is not None else None
         self._detector()  # build the lexicon when the model loads, not on a visitor's first message
         lang.warm_up()  # and the language detector
+        languages.load()  # and the multilingual floor with its English word list (about 0.6 s)
+        languages.english_words()
         if model is not None:
             _ACTIVE[:] = [self]  # the loaded model's guard answers decision_for()
 

@@ -177,8 +177,8 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         host: Any = None,
         cache_size: int = 2000,
         cache_idle_seconds: float = 1800,
-        compact_at: int = 60,
-        keep_events: int = 24,
+        compact_at: int = 36,
+        keep_events: int = 14,
         cache_mode: Optional[str] = None,
         **kwargs: Any,
     ) -> None:

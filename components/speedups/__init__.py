@@ -9,6 +9,7 @@ and what was measured:
 * `keepalive`: one keep-alive connection to the action server (only that endpoint).
 * `graph_runner`: the prediction graph run in a fixed order without dask.
 * `gc_freeze`: objects loaded at start-up frozen out of the garbage collector.
+* `rule_states`: RulePolicy builds the conversation's states once per prediction, not twice.
 
 Importing this package patches nothing. The Rasa server's channels call
 `install_all()` before the server starts (channels/guard.py), so `rasa train`,
@@ -25,7 +26,7 @@ import logging
 import os
 from typing import List, Optional
 
-from components.speedups import event_lookup, gc_freeze, graph_runner, keepalive, response_schema
+from components.speedups import event_lookup, gc_freeze, graph_runner, keepalive, response_schema, rule_states
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ FIXES = (
     ("keepalive", keepalive),
     ("graph_runner", graph_runner),
     ("gc_freeze", gc_freeze),
+    ("rule_states", rule_states),
 )
 
 _active: List[str] = []

@@ -18,6 +18,7 @@ import rasa
 from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction, action_for_name_or_text
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphComponentException, GraphRunError
 from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
 from rasa.engine.runner.dask import DaskGraphRunner
@@ -30,7 +31,7 @@ from components import speedups
 from components.speedups import gc_freeze, keepalive
 
 ROOT = Path(__file__).resolve().parents[2]
-ALL_FIXES = ["response_schema", "event_lookup", "keepalive", "graph_runner", "gc_freeze"]
+ALL_FIXES = ["response_schema", "event_lookup", "keepalive", "graph_runner", "gc_freeze", "rule_states"]
 # (class, attribute) pairs the fixes replace; whole class dicts are compared below
 PATCHED = [
     (RemoteAction, "_validate_action_result"),
@@ -38,8 +39,9 @@ PATCHED = [
     (Event, "resolve_by_type"),
     (EndpointConfig, "request"),
     (DaskGraphRunner, "run"),
+    (RulePolicy, "_prediction_states"),
 ]
-PATCHED_CLASSES = (RemoteAction, Event, EndpointConfig, DaskGraphRunner)
+PATCHED_CLASSES = (RemoteAction, Event, EndpointConfig, DaskGraphRunner, RulePolicy)
 
 
 def _records(caplog: Any) -> list:
@@ -104,7 +106,7 @@ def test_the_fixes_are_written_for_the_installed_rasa() -> None:
 
 def test_install_replaces_each_attribute_once_and_is_idempotent(installed: List[str]) -> None:
     for cls, name in PATCHED:
-        assert vars(cls)[name] is not RASA_ORIGINALS[cls][name], f"{cls.__name__}.{name}"
+        assert vars(cls)[name] is not RASA_ORIGINALS[cls].get(name), f"{cls.__name__}.{name}"
     after_first = _snapshot()
     assert speedups.install_all() == ALL_FIXES
     assert speedups.active() == ALL_FIXES
@@ -170,14 +172,16 @@ import components.speedups, channels.guard, stores.erasable
 import rasa
 import rasa.core.actions.action as a
 from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 
 rasa_dir = os.path.dirname(rasa.__file__) + os.sep
 patched = []
 for cls, name in [(a.RemoteAction, "_validate_action_result"), (a.RemoteAction, "__init__"),
-                  (Event, "resolve_by_type"), (EndpointConfig, "request"), (DaskGraphRunner, "run")]:
-    fn = vars(cls)[name]
+                  (Event, "resolve_by_type"), (EndpointConfig, "request"), (DaskGraphRunner, "run"),
+                  (RulePolicy, "_prediction_states")]:
+    fn = vars(cls).get(name) or getattr(cls, name)  # RulePolicy inherits _prediction_states
     fn = getattr(fn, "__func__", fn)
     if not fn.__code__.co_filename.startswith(rasa_dir):
         patched.append(cls.__name__ + "." + name)
@@ -569,3 +573,82 @@ def test_both_channels_install_at_start_freeze_after_it_and_close_connections_at
         asyncio.run(_with_server(lifetime))
         speedups.uninstall_all()
         assert gc.get_freeze_count() == 0, type(channel).__name__
+
+
+# --------------------------------------------------------------------------
+# RulePolicy's states are built once per prediction and equal Rasa's.
+
+
+def _rule_policy(tmp_path: Any) -> RulePolicy:
+    from rasa.engine.storage.resource import Resource
+
+    return RulePolicy(RulePolicy.get_default_config(), LocalModelStorage(tmp_path), Resource("rules"),
+                      ExecutionContext(GraphSchema({}), "m"))
+
+
+def _conversation() -> List[Event]:
+    from rasa.shared.core.events import ActiveLoop, BotUttered
+
+    def user(text: str, intent: str) -> UserUttered:
+        return UserUttered(text, {"name": intent, "confidence": 1.0}, [])
+
+    return [
+        ActionExecuted("action_listen"), user("how many sessions", "faq_sessions"),
+        SlotSet("language", "en"), ActionExecuted("action_answer_faq"), BotUttered("2-3"),
+        ActionExecuted("action_listen"), user("do I qualify?", "start_prescreen"),
+        ActionExecuted("prescreen_form"), ActiveLoop("prescreen_form"), SlotSet("requested_slot", "consent"),
+        ActionExecuted("action_listen"), user("yes", "affirm"), SlotSet("consent", True),
+        ActionExecuted("prescreen_form"), ActiveLoop(None), SlotSet("requested_slot", None),
+        ActionExecuted("action_listen"), user("thanks", "thank"), ActionExecuted("action_reply"),
+        BotUttered("You're welcome"), ActionExecuted("action_listen"),
+    ]
+
+
+def test_rule_states_equal_rasas_for_text_and_intent_on_every_prefix(installed: List[str], tmp_path: Any) -> None:
+    from rasa.core.policies.policy import Policy
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    policy = _rule_policy(tmp_path)
+    events = _conversation()
+    for end in range(1, len(events) + 1):
+        tracker = DialogueStateTracker.from_events("s", events[:end], slots=domain.slots)
+        for use_text in (True, False, True):  # Rasa's order: text first, then intent; then a stale-copy check
+            ours = policy._prediction_states(tracker, domain, use_text, rule_only_data={})
+            theirs = Policy._prediction_states(policy, tracker, domain, use_text, rule_only_data={})
+            assert ours == theirs, (end, use_text)
+            ours[-1].clear()  # what a caller does to its copy never reaches the next call
+        tracker.update(ActionExecuted("action_listen"))  # the same tracker, changed: never stale
+        assert policy._prediction_states(tracker, domain, False) == Policy._prediction_states(
+            policy, tracker, domain, False)
+
+
+def test_rule_matches_equal_rasas_on_every_prefix_and_lookup(installed: List[str], tmp_path: Any) -> None:
+    from rasa.core.policies.policy import Policy
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    policy = _rule_policy(tmp_path)
+    rasa_keys = RASA_ORIGINALS[RulePolicy]["_get_possible_keys"]
+    events = _conversation()
+    histories = [Policy._prediction_states(policy, DialogueStateTracker.from_events("s", events[:end],
+                                                                                 slots=domain.slots), domain)
+                 for end in range(1, len(events) + 1)]
+    # rules cut from the conversation itself (1-3 states long), some with another intent or a start state
+    keys = set()
+    for states in histories:
+        for n in (1, 2, 3):
+            tail = [dict(s) for s in states[-n:]]
+            keys.add(json.dumps(tail, sort_keys=True))
+            if tail[-1].get("user"):
+                keys.add(json.dumps(tail[:-1] + [{**tail[-1], "user": {"intent": "greet"}}], sort_keys=True))
+        keys.add(json.dumps([{}] + [dict(s) for s in states[-1:]], sort_keys=True))
+    found = 0
+    for lookup in ({k: "action_reply" for k in keys}, {k: "x" for k in sorted(keys)[:5]}, {}):
+        for states in histories + [[]]:
+            for _ in range(2):  # the second time from the memo
+                ours = policy._get_possible_keys(lookup, states)
+                assert ours == rasa_keys(policy, lookup, states)
+                found += len(ours)
+                ours.clear()  # a caller's changes never reach the memo
+    assert found > len(histories)  # rules did match (the comparison is not between empty sets)
