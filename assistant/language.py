@@ -83,6 +83,14 @@ _PORTUGUESE = frozenset(
         "quero",
         "posso",
         "tenho",
+        "em",
+        "sou",
+        "vou",
+        "estava",
+        "fazer",
+        "sua",
+        "seu",
+        "mim",
     ]
 )
 #: letters only Vietnamese writes (with a tone or vowel mark stacked on them)

@@ -80,7 +80,7 @@ _PAST = re.compile(
     r"years ago|decades ago|a long time ago|long ago|years back|(?:a )?(?:few|couple of|couple) years back|"
     r"back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
     r"when i was (?:a |in |young|younger|\d+)|at (?:age )?\d\d\b|a los \d+|past suicidal|history of|"
-    r"havent had (?:those|these|any) thoughts|as a (?:teen|teenager|kid|child|"
+    r"havent had (?:those|these|any) thoughts|no recurrence|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|"
     r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
@@ -89,7 +89,8 @@ _PAST = re.compile(
     r"chic[oa]|\d+)|durante (?:la|mi) (?:quimio|quimioterapia|divorcio|tratamiento))\b"
 )
 _RESOLVED = re.compile(
-    r"\b(?:got help|get help|gotten help|(?:had|got|went to|in|did|through) therapy|therapist|counsel+ing|counselor|"
+    r"\b(?:got help|get help|gotten help|no recurrence|(?:treated|managed) successfully|successfully treated|"
+    r"(?:had|got|went to|in|did|through) therapy|therapist|counsel+ing|counselor|"
     r"havent had (?:those|these|any) thoughts|"
     r"psychiatrist|worked through|"
     r"(?:im|i am) (?:fine|ok|okay|good|well|stable|happy|safe|in a (?:good|better) place)|"
@@ -161,6 +162,8 @@ _JOKE = re.compile(
 )
 _NOT_JOKING = re.compile(
     r"\b(?:not|nt|no) (?:really |even |totally |entirely |just |only )?(?:joking|kidding)|serious|no es broma|"
+    r"(?:joking|kidding) mostly|mostly (?:joking|kidding)|(?:only |just )?half (?:joking|kidding)|"
+    r"(?:sort of|kind of|kinda) (?:joking|kidding)|"
     r"no es (?:un )?chiste|"
     r"no (?:estoy|ando) bromeando|en serio\b"
 )
