@@ -386,7 +386,15 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
                 "data": json.dumps(data),
             })
         table = self.SQLEvent.__table__
+        columns = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
         if self.cache_mode != "validate":
+            if self.engine.dialect.name == "sqlite":
+                # one plain executemany: no statement compilation or ORM session per turn
+                with self.engine.begin() as connection:
+                    connection.exec_driver_sql(
+                        f"INSERT INTO {table.name} ({','.join(columns)}) VALUES (?,?,?,?,?,?)",
+                        [tuple(row[c] for c in columns) for row in rows])
+                return None
             with self.session_scope() as session:
                 session.execute(table.insert(), rows)
                 session.commit()
@@ -394,7 +402,6 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         with self.engine.begin() as connection:
             if self.engine.dialect.name == "postgresql":
                 # one plain statement (no SQLAlchemy compilation per turn: ~0.4 ms less here)
-                columns = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
                 values = ",".join(["(%s,%s,%s,%s,%s,%s)"] * len(rows))
                 params = tuple(row[c] for row in rows for c in columns)
                 result = connection.exec_driver_sql(

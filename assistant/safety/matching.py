@@ -112,6 +112,20 @@ class SafetyDetector:
                 )
         self._rules: tuple[_Rule, ...] = tuple(rules)
         self.version = spec.get("version")
+        # Which patterns a message's words can wake: each pattern is filed under the words of its
+        # smallest words-only prefilter need (a message with none of them cannot meet that need, so
+        # the pattern is not even called); the few without such a need are always tried.
+        self._by_word: dict[str, list[int]] = {}
+        self._always: frozenset[int] = frozenset()
+        always = set()
+        for index, pat in enumerate(p for r in self._rules for p in r.patterns):
+            keyed = [n for n in pat.pre.needs if not n.others]
+            if not keyed:
+                always.add(index)
+                continue
+            for word in min(keyed, key=lambda n: len(n.words)).words:
+                self._by_word.setdefault(word, []).append(index)
+        self._always = frozenset(always)
 
     def example_errors(self, spec: dict[str, Any]) -> list[tuple[str, str]]:
         """Each category's ``examples`` must be detected as that very category."""
@@ -165,15 +179,20 @@ class SafetyDetector:
             return None
         if use_prefilter:
             scan = prefilter.Scan(norm)
-            matches = lambda pat: scan.matches(pat.regex, pat.pre)  # noqa: E731
+            woken = set(self._always)
+            for word in scan.words:
+                woken.update(self._by_word.get(word, ()))
+            matches = lambda i, pat: i in woken and scan.matches(pat.regex, pat.pre)  # noqa: E731
         else:
-            matches = lambda pat: pat.regex.search(norm) is not None  # noqa: E731
+            matches = lambda i, pat: pat.regex.search(norm) is not None  # noqa: E731
         hits: list[_Rule] = []
         kinds_hit = set()
+        start = 0
         for rule in self._rules:
+            offset, start = start, start + len(rule.patterns)
             if rule.kind in kinds_hit:
                 continue  # first matching category of a kind wins
-            if any(matches(pat) for pat in rule.patterns):
+            if any(matches(offset + j, pat) for j, pat in enumerate(rule.patterns)):
                 hits.append(rule)
                 kinds_hit.add(rule.kind)
         if not hits:
