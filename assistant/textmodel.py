@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,8 +172,6 @@ def train(
     liblinear solves one after the other (each class's weight scales its own
     C), in half the time on two cores.
     """
-    import os
-
     from sklearn.linear_model import LogisticRegression
     from sklearn.utils.class_weight import compute_class_weight
 

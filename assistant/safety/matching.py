@@ -116,7 +116,6 @@ class SafetyDetector:
         # smallest words-only prefilter need (a message with none of them cannot meet that need, so
         # the pattern is not even called); the few without such a need are always tried.
         self._by_word: dict[str, list[int]] = {}
-        self._always: frozenset[int] = frozenset()
         always = set()
         for index, pat in enumerate(p for r in self._rules for p in r.patterns):
             keyed = [n for n in pat.pre.needs if not n.others]

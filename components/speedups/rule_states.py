@@ -70,7 +70,6 @@ def install() -> None:
         if (cached is None or cached[0] is not tracker or cached[1] != len(events) or cached[2] is not last
                 or cached[3] is not domain or cached[4] is not self.featurizer):
             # ignore_rule_only_turns is False for rule data, so rule_only_data does not change the states
-            memo["key"], memo["states"] = None, None
             raw = self.featurizer._create_states(tracker, domain, ignore_rule_only_turns=False,
                                                  rule_only_data=rule_only_data)
             memo["key"], memo["states"] = (tracker, len(events), last, domain, self.featurizer), raw
