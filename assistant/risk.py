@@ -82,7 +82,8 @@ _PAST = re.compile(
     r"when i was (?:a |in |young|younger|\d+)|at (?:age )?\d\d\b|a los \d+|past suicidal|history of|"
     r"havent had (?:those|these|any) thoughts|no recurrence|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
-    r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|"
+    r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|last year|"
+    r"en (?:la|su|mi) adolescencia|de adolescente|"
     r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
     r"quince|veinte|treinta|mas de \d+) (?:anos|decadas)|hace anos|hace mucho|el ano pasado|"
     r"en mi juventud|de joven|cuando (?:era|tenia|estaba) (?:joven|nin[oa]|adolescente|"
@@ -103,7 +104,10 @@ _RESOLVED = re.compile(
     r"estable)|(?:is|shes|hes|she is|he is) (?:happy|doing (?:great|well|fine)|thriving)|"
     r"me siento bien|(?:hoy )?tengo paz|ya no (?:tengo|pienso) (?:esos|en eso)|no longer have (?:those|these) thoughts|"
     r"ya (?:lo )?supere|ya paso|nunca mas|"
-    r"desde entonces (?:nada|bien|estoy bien)|me recupere|se recupero|en tratamiento)\b"
+    r"desde entonces (?:nada|bien|estoy bien)|me recupere|se recupero|en tratamiento|"
+    r"(?:its|it is|its been|pain is) (?:\w+ )?manageable|manageable now|"
+    r"antes (?:pensaba|queria|sentia|creia)|me salvaron|(?:tengo|llevo) una (?:vida|buena vida)|"
+    r"vida (?:buena|tranquila|feliz))\b"
 )
 _NOW_AGAIN = re.compile(
     r"\b(?:again|lately|these days|recently|right now|tonight|this week|this month|anymore|any more|"
@@ -151,6 +155,7 @@ _DENIAL = re.compile(
     r"(?:would|will) never (?:hurt|kill|harm|do anything to) (?:myself|me)|"
     r"no (?:thoughts|plans|intention) (?:of|to) (?:suicide|hurt|harm|kill|end)|"
     r"no (?:quiero|pienso|voy a) (?:morirme|matarme|quitarme la vida|hacerme dano)|no soy suicida|"
+    r"no me (?:quiero|voy a) (?:morir|matar)|"
     r"no (?:tengo|he tenido) (?:pensamientos|ideas) de (?:hacerme dano|matarme|suicidarme|quitarme la vida|morir))\b"
 )
 # Laughter or "kidding" beside the words ("I'm killing myself with sugar lol"), unless the writer
@@ -180,7 +185,8 @@ _OTHERS_SUICIDE = re.compile(
     r"parent)s? (?:suicide|killed (?:himself|herself)|took (?:his|her) (?:own )?life|committed suicide|"
     r"died by suicide|ended (?:his|her) (?:own )?life)|(?:lost|losing) (?:\w+ ){1,4}to suicide|"
     r"(?:mi|su) (?:papa|padre|mama|madre|hermano|hermana|hijo|hija|tio|tia|abuelo|abuela|primo|prima|amigo|amiga|"
-    r"esposo|esposa|marido) se (?:quito la vida|suicido|mato))\b"
+    r"esposo|esposa|marido|cunado|cunada|suegro|suegra|sobrino|sobrina|nieto|nieta|vecino|vecina|novio|novia|"
+    r"companero|companera) se (?:quito la vida|suicido|mato))\b"
 )
 
 # An emergency told as a past event that ended well ("I fainted once in my 30s, never since",
@@ -209,7 +215,10 @@ _OVER = re.compile(
     r"no he tenido \w+ (?:en|desde hace) |"
     r"esta (?:bien|perfect[oa]|estable|mejor) ahora|(?:ya|gracias a dios) esta (?:bien|perfect[oa])|"
     r"(?:hes|shes|he is|she is) (?:fine|ok|okay|good) now|"
-    r"ya (?:sano|se curo|se me quito)|(?:murio|fallecio|se murio) de (?:un|una) \w+ (?:hace|a los|en (?:19|20)))\b"
+    r"ya (?:sano|se curo|se me quito)|(?:murio|fallecio|se murio) de (?:un|una) \w+ (?:hace|a los|en (?:19|20))|"
+    r"(?:murio|fallecio|se murio|muri[oó]) de (?:un|una) (?:infarto|derrame|ataque|paro|sobredosis|embolia)|"
+    r"(?:died|passed away|passed) (?:of|from) (?:a|an) (?:heart attack|stroke|overdose|aneurysm)|"
+    r"de vez en cuando|from time to time|every now and then|once in a while)\b"
 )
 # Checked and found harmless ("the ER ran every test, it was acid reflux, my heart is fine", "it's panic,
 # I've been checked many times"): no alarm unless a time word or a present sign says it is happening now
@@ -226,7 +235,12 @@ _CLEARED = re.compile(
     r"(?:im|i am|i was|was|he was|she was) (?:totally |completely )?(?:fine|ok|okay|back to normal) "
     r"(?:this morning|in \d+ (?:minutes|min|mins)|within \d+ (?:minutes|min|mins)|after (?:that|a few minutes))|"
     r"(?:resulto|era) (?:ser )?(?:ansiedad|reflujo|gastritis|nada|una migrana)|"
-    r"(?:salio|salieron) (?:todo )?(?:bien|normal))\b"
+    r"(?:salio|salieron) (?:todo )?(?:bien|normal)|"
+    r"(?:pruebas|estudios|examenes|analisis|electro)\b.{0,20}\btodo (?:normal|bien)|"
+    r"todo (?:salio|estaba|esta) (?:bien|normal)|"
+    r"no era nada|nada grave|pense que era (?:un |una )?(?:infarto|derrame|ataque)|"
+    r"(?:fui|fuimos|lo llevamos|la llevamos|me llevaron) (?:al|a la) (?:er|emergencia|hospital|doctor|cardiologo)\b"
+    r".{0,30}\btodo bien)\b"
 )
 
 # An emergency told as a distant past event ("an allergic reaction to penicillin as a kid", "my last DKA
@@ -246,7 +260,9 @@ _PAST_EVENT = re.compile(
     r"el ano pasado|cuando (?:era|tenia|estaba)|de (?:nino|nina|joven|chic[oa])|en (?:19|20)\d\d|"
     r"antecedentes? de|historial de|historia de|hace anos|hace mucho|last (?:summer|winter|spring|fall|christmas|"
     r"thanksgiving)|(?:two|three|four|\d+|a few|few) (?:summers|winters|christmases) ago|"
-    r"despues del (?:infarto|derrame)|after (?:my|the|his|her) (?:heart attack|stroke))\b"
+    r"despues del (?:infarto|derrame)|after (?:my|the|his|her) (?:heart attack|stroke)|last month|"
+    r"(?:a|one|two|three|four|\d+|a few|few|couple of|a couple of) weeks ago|"
+    r"hace (?:un|una|dos|tres|cuatro|\d+) (?:mes|meses)|cuando (?:me|le) dio (?:el|la|un|una))\b"
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:if (?:a|the|one of your|your) (?:patient|person|client)|if someone|in case (?:of|a|someone)|"
@@ -265,7 +281,7 @@ _HYPOTHETICAL = re.compile(
     r"que pasa si|durante (?:la|el|cada) (?:infusion|tratamiento|procedimiento|sesion)|riesgo de|"
     r"trabajo en (?:emergencias|urgencias|un hospital|una clinica|una farmacia)|vemos (?:muchas|muchos|mucho)|"
     r"soy (?:enfermer[oa]|medic[oa]|doctora?|paramedico|farmaceutic[oa])|me preocupa que|"
-    r"puede (?:causar|provocar|dar)|por si acaso)\b"
+    r"puede (?:causar|provocar|dar)|por si acaso|si (?:me|le|nos) (?:llega a dar|llegara a dar|diera|da) (?:un|una))\b"
 )
 # Happening now, for the rules above: time words, a symptom told in the present, a call for help.
 _NOW_TIME = re.compile(
@@ -298,7 +314,8 @@ _NOT_NOW = re.compile(
     r"(?:today|now|right now|these days)|"
     r"(?:now|today) (?:im|i am|hes|shes|he is|she is) (?:\d+|fine|ok|okay|good|well)|"
     r"hoy (?:estoy|esta|estamos|me siento) (?:bien|mejor|feliz|estable|perfect[oa]|tranquil[oa])|hoy tengo paz|"
-    r"todavia (?:lo|la|los) extrano|still miss (?:him|her|them)\b"
+    r"todavia (?:lo|la|los) extrano|still miss (?:him|her|them)|"
+    r"(?:would|does|will|could|can|is|do) (?:that|it|this|they) still\b"
 )
 _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
@@ -382,7 +399,12 @@ def _mention(norm: str) -> bool:
 
 
 def _over(norm: str) -> bool:
-    if _CLEARED.search(norm) and not _NOW_TIME.search(_NOT_NOW.sub(" ", norm)):
+    now_time = _NOW_TIME.search(_NOT_NOW.sub(" ", norm))
+    if _CLEARED.search(norm) and not now_time:
+        return True
+    if _OVER.search(norm) and _PAST_EVENT.search(norm) and not now_time:
+        # told as a past event that ended ("a double dose last month, felt dizzy for a few hours, my doctor
+        # said it was fine"): its symptom words are the story's, only a time word makes it current
         return True
     return bool(_OVER.search(norm) and not _happening_now(norm))
 
