@@ -83,6 +83,8 @@ _PAST = re.compile(
     r"havent had (?:those|these|any) thoughts|no recurrence|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|last year|"
+    r"(?:two|three|four|five|a few|few|several|\d+) (?:winters|summers|springs|falls|christmases) ago|"
+    r"went through a (?:time|period|stretch|patch|spell|season|dark \w+|bad \w+|rough \w+|hard \w+)|"
     r"en (?:la|su|mi) adolescencia|de adolescente|"
     r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
     r"quince|veinte|treinta|mas de \d+) (?:anos|decadas)|hace anos|hace mucho|el ano pasado|"

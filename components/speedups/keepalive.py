@@ -15,11 +15,20 @@ only for marked endpoints. Every other endpoint (NLG, model server, event
 broker, callback channel) and an action endpoint with its own certificate
 file (`cafile`) go through Rasa's original `request`.
 
+The request body is encoded with ujson (a Rasa dependency, 3-4 times faster
+than the standard library on a tracker's events; the standard library takes
+over for anything ujson refuses), and the intent rankings of the visitor's
+older messages are left out of it: the actions read the latest message's
+ranking only (Rasa's own ``latest_message`` keeps it), and the rankings made
+up half of every older message's size. Everything else of every event is sent
+as before.
+
 Replaces: `RemoteAction.__init__`, `EndpointConfig.request`. The channels call
 `close_sessions()` at server stop.
 """
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, List, Optional, Text
 
@@ -47,6 +56,39 @@ async def close_sessions() -> None:
                 await session.close()
         except Exception:  # a session of another, finished event loop
             logger.debug("could not close an action-server session", exc_info=True)
+
+
+def _dumps(obj: Any) -> str:
+    """JSON text of a request body: ujson, or the standard library for what ujson refuses."""
+    try:
+        import ujson
+
+        return ujson.dumps(obj, ensure_ascii=False, escape_forward_slashes=False)
+    except (ImportError, TypeError, ValueError, OverflowError):
+        return json.dumps(obj)
+
+
+def without_old_rankings(body: Any) -> Any:
+    """An action call's body without the intent ranking of every visitor message but the latest.
+
+    Copies what it changes (the events are the tracker's own dictionaries); anything that is
+    not an action call's body is returned unchanged.
+    """
+    tracker = body.get("tracker") if isinstance(body, dict) else None
+    events = tracker.get("events") if isinstance(tracker, dict) else None
+    if not isinstance(events, list):
+        return body
+    users = [i for i, e in enumerate(events) if isinstance(e, dict) and e.get("event") == "user"]
+    older = [i for i in users[:-1] if isinstance(events[i].get("parse_data"), dict)
+             and "intent_ranking" in events[i]["parse_data"]]
+    if not older:
+        return body
+    events = list(events)
+    for i in older:
+        event = dict(events[i])
+        event["parse_data"] = {k: v for k, v in event["parse_data"].items() if k != "intent_ranking"}
+        events[i] = event
+    return dict(body, tracker=dict(tracker, events=events))
 
 
 def _discard(session: Any) -> None:
@@ -96,6 +138,7 @@ def install() -> None:
                 timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
                 connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
                 cookie_jar=aiohttp.DummyCookieJar(),
+                json_serialize=_dumps,
             )
             endpoint.__dict__["_keepalive_session"] = session
             _open_sessions.append(session)
@@ -121,6 +164,8 @@ def install() -> None:
         if self.headers:
             headers.update(self.headers)
         url = endpoints.concat_url(self.url, subpath)
+        if "json" in kwargs:
+            kwargs["json"] = without_old_rankings(kwargs["json"])
         session = shared_session(self)
         async with session.request(
             method, url, headers=headers, params=self.combine_parameters(kwargs), compress=compress, **kwargs

@@ -652,3 +652,26 @@ def test_rule_matches_equal_rasas_on_every_prefix_and_lookup(installed: List[str
                 found += len(ours)
                 ours.clear()  # a caller's changes never reach the memo
     assert found > len(histories)  # rules did match (the comparison is not between empty sets)
+
+
+def test_action_call_body_keeps_only_the_latest_ranking_and_copies_what_it_changes() -> None:
+    older = {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}, "intent_ranking": [1, 2]}}
+    latest = {"event": "user", "text": "cost?", "parse_data": {"intent": {"name": "faq_cost"}, "intent_ranking": [3]}}
+    bot = {"event": "bot", "text": "Hello"}
+    body = {"next_action": "action_faq", "tracker": {"sender_id": "x", "events": [older, bot, latest]}}
+    sent = keepalive.without_old_rankings(body)
+    assert sent["tracker"]["events"][0] == {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}}
+    assert sent["tracker"]["events"][1:] == [bot, latest]  # the latest message keeps its ranking
+    assert sent["tracker"]["sender_id"] == "x" and sent["next_action"] == "action_faq"
+    # the tracker's own dictionaries are untouched
+    assert older["parse_data"]["intent_ranking"] == [1, 2] and body["tracker"]["events"][0] is older
+    for other in ({"next_action": "a"}, {"tracker": None}, [1], None):
+        assert keepalive.without_old_rankings(other) is other
+
+
+def test_request_bodies_are_the_same_json_with_ujson_or_the_standard_library() -> None:
+    import json
+
+    body = {"text": "¿Cuánto cuesta? </script> \u2028", "n": 0.1 + 0.2, "big": 2**60, "none": None, "list": [True]}
+    assert json.loads(keepalive._dumps(body)) == body
+    assert json.loads(keepalive._dumps({"huge": 2**70})) == {"huge": 2**70}  # ujson refuses it: the fallback
