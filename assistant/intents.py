@@ -9,6 +9,9 @@ each clause. Rules for combining them, in plain words:
 - A clause that asks an FAQ question beats a statement ("I have diabetic
   neuropathy, does this work for me?" is a question about diabetic neuropathy,
   not a pre-screen answer).
+- A clause that asks to be checked beats the facts told beside it ("Would my
+  mom qualify? She's 78, chemo neuropathy" starts the pre-screen; the facts
+  are offered to it).
 - Up to ``MAX_TOPICS`` distinct FAQ topics are kept, in the order asked, so
   "how many sessions and how soon will I feel it?" gets both answers.
 """
@@ -29,6 +32,8 @@ FAQ_PREFIX = contract.FAQ_INTENT_PREFIX
 MAX_TOPICS = 2
 #: Intents that only stand for the whole message, never for one clause of it.
 CHITCHAT = contract.CHITCHAT_INTENTS
+#: Asking to be checked for the therapy: it starts the pre-screen.
+PRESCREEN = "start_prescreen"
 
 
 @dataclass
@@ -69,14 +74,19 @@ def read(
         return Reading(intent, conf, whole[:ranking_length], only)
 
     # the best content reading of each clause
-    picks = []  # (priority, confidence, clause index, ranking)
+    picks: list[tuple[float, float, int, list[tuple[str, float]]]] = []  # (priority, confidence, clause, ranking)
     for i, row in enumerate(probs[1:]):
         ranking = _ranked(model, row)
         intent, conf = ranking[0]
         if intent in CHITCHAT or conf < clause_min:
             continue
         faq = intent.startswith(FAQ_PREFIX)
-        priority = 2 if (faq and is_question(clauses[i])) else 1 if faq else 0
+        if intent == PRESCREEN:
+            # asking to be checked ("would my mom qualify?", "screen me please") beats the facts told
+            # beside it ("she's 78, chemo neuropathy"), which only sound like a topic
+            priority = 2 if is_question(clauses[i]) else 1.5
+        else:
+            priority = 2 if (faq and is_question(clauses[i])) else 1 if faq else 0
         picks.append((priority, conf, i, ranking))
 
     # candidate topics in the order asked; a topic beyond the first is answered
