@@ -140,6 +140,7 @@ _MENTION = re.compile(
     r"movie|film|tv show|pelicula|personaje|novela|serie|documental|riesgo suicida|evaluaciones? de riesgo|"
     r"prevencion|platicas?|charlas?|taller|riesgo de suicidio|para un trabajo|escuela de|tarea|grupo de apoyo|"
     r"noticias|news|on tv|en la tele|universidad|estadisticas|police officer|cop|on the job|firefighter|speaker|"
+    r"nypd|lapd|homicide|detective|worked (?:patrol|the er|ems|hospice|a (?:beat|crisis line))|"
     r"support group|"
     r"(?:me )?pregunt\w* si (?:tenia|tengo|he tenido)|asked (?:me )?(?:if|whether) i (?:had|have|was|ever)|"
     r"soy (?:consejer[oa]|psicolog[oa]|terapeuta|trabajadora? social|capellan|investigador[a]?|estudiante)|"
@@ -185,7 +186,8 @@ _OTHERS_SUICIDE = re.compile(
     r"\b(?:(?:my|his|her|our|a) (?:late |own )?(?:\w+ )?(?:father|dad|mother|mom|brother|sister|son|daughter|uncle|"
     r"aunt|grandfather|grandpa|grandmother|grandma|cousin|friend|husband|wife|nephew|niece|neighbou?r|coworker|buddy|"
     r"parent)s? (?:suicide|killed (?:himself|herself)|took (?:his|her) (?:own )?life|committed suicide|"
-    r"died by suicide|ended (?:his|her) (?:own )?life)|(?:lost|losing) (?:\w+ ){1,4}to suicide|"
+    r"died by suicide|died by (?:his|her|their) own hand|ended (?:his|her) (?:own )?life)|"
+    r"(?:lost|losing) (?:\w+ ){1,4}to suicide|"
     r"(?:mi|su) (?:papa|padre|mama|madre|hermano|hermana|hijo|hija|tio|tia|abuelo|abuela|primo|prima|amigo|amiga|"
     r"esposo|esposa|marido|cunado|cunada|suegro|suegra|sobrino|sobrina|nieto|nieta|vecino|vecina|novio|novia|"
     r"companero|companera) se (?:quito la vida|suicido|mato))\b"
@@ -277,7 +279,8 @@ _HYPOTHETICAL = re.compile(
     r"(?:is there|are there|any) (?:a |any )?(?:risk|chance|danger)s?|risk of|likely to (?:cause|give)|"
     r"(?:could|can|would|will|does|do|might) (?:the |this |these |stem cells?|msc|it|they|the infusion|the iv|"
     r"the treatment|the therapy)(?: \w+)? (?:cause|trigger|give|lead to)|how would i (?:know|tell)|"
-    r"what are the (?:signs|symptoms)|warning signs|protocol|monitor(?:ing)?|asking (?:professionally|in general|"
+    r"what are the (?:signs|symptoms)|warning signs|protocol (?:if|for|when|in case)|"
+    r"monitor(?:ing)?|asking (?:professionally|in general|"
     r"hypothetically)|just asking|in general|(?:im|i am) an? (?:\w+ )?(?:nurse|physician|paramedic|"
     r"emt|pharmacist)|nurse here|"
     r"que pasa si|durante (?:la|el|cada) (?:infusion|tratamiento|procedimiento|sesion)|riesgo de|"
@@ -290,7 +293,8 @@ _NOW_TIME = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|"
     r"evening)|(?:minutes|an hour|hours|\d+ min\w*) ago|since (?:yesterday|this morning|last night)|"
     r"sudden|suddenly|all of a sudden|out of nowhere|getting worse|worse now|again|still|keeps? (?:happening|getting)|"
-    r"for (?:\d+|a few|several|the (?:last|past)) (?:minutes|min|mins|hours)|constant|droop\w*|jumbled|"
+    r"for (?:about |around |almost |nearly |over |like |maybe )?(?:\d+|a few|several|the (?:last|past)) "
+    r"(?:minutes|min|mins|hours)|constant|droop\w*|jumbled|"
     r"cant (?:lift|raise|grip)|(?:says|said) (?:hes|shes|he is|she is|its|im) (?:fine|ok|okay) but|"
     r"(?:its|it is|the pain is|it has|its come) (?:back|come back|coming back)|"
     r"(?:face|arm|leg|side|mouth|smile|speech) (?:is|are|went|has gone|feels|looks) (?:\w+ )?(?:droop\w*|weak|limp|"
@@ -317,7 +321,8 @@ _NOT_NOW = re.compile(
     r"(?:now|today) (?:im|i am|hes|shes|he is|she is) (?:\d+|fine|ok|okay|good|well)|"
     r"hoy (?:estoy|esta|estamos|me siento) (?:bien|mejor|feliz|estable|perfect[oa]|tranquil[oa])|hoy tengo paz|"
     r"todavia (?:lo|la|los) extrano|still miss (?:him|her|them)|"
-    r"(?:would|does|will|could|can|is|do) (?:that|it|this|they) still\b"
+    r"(?:would|does|will|could|can|is|do) (?:that|it|this|they) still|"
+    r"(?:for|in) (?:years|months|a long time|ages) now\b"
 )
 _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
@@ -325,7 +330,8 @@ _EMERGENCY_NOW = re.compile(
     r"hours) ago|since (?:yesterday|this morning|last night)|"
     r"but (?:now|then)|but (?:im|hes|shes|its|i am|it is|he is|she is) (?:now|still|getting)|"
     r"dizzy|shak(?:y|ing)|sweat(?:y|ing)|confus\w*|vomit\w*|throwing up|"
-    r"pass(?:ing)? out|cant breathe|short of breath|chest|worse|sleepy|drowsy|slurr\w*|"
+    r"pass(?:ing)? out|cant breathe|short of breath|out of breath|clammy|sick to (?:my|her|his) stomach|nause\w*|"
+    r"chest|worse|sleepy|drowsy|slurr\w*|"
     r"(?:tiene|tengo|tienen) (?:un |mucho )?dolor|(?:le|me|les) duele|ahora mismo|ahorita|"
     r"esta (?:manana|noche|tarde)|hace (?:\d+ )?(?:minutos|una hora|horas)|otra vez|de nuevo|"
     r"todavia|sigue|mareado|mareada|temblando|sudando|confundid[oa]|vomitando|no (?:puede|puedo) respirar)\b"
@@ -343,6 +349,26 @@ def refine_alarm(kind: str | None, text: str) -> str | None:
         norm = normalise(text)
         return None if _over(norm) or _past_or_hypothetical(norm) or _joked(norm) else kind
     return kind
+
+
+# Someone else's death told as past ("my father-in-law passed away last year", "sitting shiva for my
+# brother"): grief. A crisis heard by the model alone in such a message gets the check-in.
+_OTHERS_DEATH = re.compile(
+    r"\b(?:(?:my|his|her|our) (?:late |own )?(?:\w+ )?(?:father|dad|mother|mom|brother|sister|son|daughter|uncle|aunt|"
+    r"grandfather|grandpa|grandmother|grandma|cousin|friend|husband|wife|partner|father in law|mother in law|"
+    r"neighbou?r)s? (?:passed away|passed on|passed|died|went home to (?:the lord|jesus|god))|sitting shiva|"
+    r"(?:funeral|wake|memorial|burial|rosary|velorio|novenario|entierro) (?:for|of|de) "
+    r"(?:my|mi|su|our|nuestro|nuestra)|"
+    r"(?:mi|su|nuestro|nuestra) (?:\w+ )?(?:papa|padre|mama|madre|hermano|hermana|hijo|hija|tio|tia|abuelo|abuela|"
+    r"abuelita|abuelito|primo|prima|amigo|amiga|esposo|esposa|marido|cunado|cunada|suegro|suegra|vecino|vecina) "
+    r"(?:paso a mejor vida|fallecio|murio|se murio|se nos fue|descansa en paz|en paz descanse))\b"
+)
+
+
+def grief_only(text: str) -> bool:
+    """Someone else's death told as past, with nothing saying the writer wants to die now."""
+    norm = normalise(text)
+    return bool(_OTHERS_DEATH.search(norm) and not _SELF_NOW.search(norm))
 
 
 def _not_meant(norm: str) -> bool:
@@ -581,6 +607,9 @@ def assess(
     if crisis is not None:
         if refine_alarm("crisis", text) == "checkin":
             return Assessment("checkin", crisis.source, "", crisis.clause, scores)
+        if crisis.source == "model" and grief_only(text):
+            # grief for someone who died, and only the model hears a crisis: ask
+            return Assessment("checkin", "model", "", crisis.clause, scores)
         if crisis.category in CHECKIN_CATEGORIES and best["crisis"][0] < th["crisis"]:
             # distress without a wish to die, and the model not sure of a crisis: ask
             return Assessment("checkin", "pattern", crisis.category, crisis.clause, scores)
