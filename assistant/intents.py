@@ -18,6 +18,7 @@ each clause. Rules for combining them, in plain words:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ import scipy.sparse as sp
 
 from assistant import contract
 from assistant.clauses import is_question, parts, split_clauses
+from assistant.normalise import normalise
 from assistant.textmodel import TextModel
 
 FAQ_PREFIX = contract.FAQ_INTENT_PREFIX
@@ -34,6 +36,20 @@ MAX_TOPICS = 2
 CHITCHAT = contract.CHITCHAT_INTENTS
 #: Asking to be checked for the therapy: it starts the pre-screen.
 PRESCREEN = "start_prescreen"
+#: A question whether this person (the writer or someone they name) can have the therapy ("Am I
+#: eligible if ...", "Is my papa suitable?", "¿Él es candidato?", "¿Mi caso entra?"): the
+#: pre-screen answers it (after consent), whatever topic the facts beside it sound like. General
+#: questions ("who is a good candidate?") name no one and keep their FAQ answer.
+#: The confidence given to a reading decided by ELIGIBILITY (above the fallback thresholds).
+ELIGIBILITY_CONFIDENCE = 0.5
+ELIGIBILITY = re.compile(
+    r"\b(?:(?:am i|is (?:he|she|my \w+(?: \w+)?)|would (?:i|he|she|my \w+)|could (?:i|he|she|my \w+)|"
+    r"can (?:i|he|she|my \w+)) (?:\w+ )?(?:be )?(?:eligible|a (?:good |strong )?candidate|suitable|"
+    r"qualif(?:y|ied)|accepted|able to (?:do|have|get) (?:it|this|the (?:stem cells|treatment|therapy)))|"
+    r"(?:soy|es|sere|seria|sera) (?:yo |el |ella |usted )?(?:un |una |buen |buena )?candidat[oa]|"
+    r"(?:me|la|lo|le|nos) (?:aceptan|aceptarian|aceptaran|cogerian)|mi caso (?:entra|califica|aplica)|"
+    r"(?:califico|califica|calificaria|calificaria) (?:yo|el|ella|mi \w+)?)\b"
+)
 
 
 @dataclass
@@ -70,6 +86,9 @@ def read(
     whole = _ranked(model, probs[0])
     if not multi:
         intent, conf = whole[0]
+        if intent != PRESCREEN and ELIGIBILITY.search(normalise(text)):
+            intent, conf = PRESCREEN, max(conf, ELIGIBILITY_CONFIDENCE)
+            whole = [(PRESCREEN, conf)] + [r for r in whole if r[0] != PRESCREEN]
         only = [intent[len(FAQ_PREFIX) :]] if intent.startswith(FAQ_PREFIX) else []
         return Reading(intent, conf, whole[:ranking_length], only)
 
@@ -78,10 +97,16 @@ def read(
     for i, row in enumerate(probs[1:]):
         ranking = _ranked(model, row)
         intent, conf = ranking[0]
+        eligibility = bool(ELIGIBILITY.search(normalise(clauses[i])))
+        if eligibility:
+            intent, conf = PRESCREEN, max(conf, ELIGIBILITY_CONFIDENCE)
+            ranking = [(PRESCREEN, conf)] + [r for r in ranking if r[0] != PRESCREEN]
         if intent in CHITCHAT or conf < clause_min:
             continue
         faq = intent.startswith(FAQ_PREFIX)
-        if intent == PRESCREEN:
+        if eligibility:
+            priority: float = 3  # "am I eligible?" names the person: the pre-screen, over any reading
+        elif intent == PRESCREEN:
             # asking to be checked ("would my mom qualify?", "screen me please") beats the facts told
             # beside it ("she's 78, chemo neuropathy"), which only sound like a topic
             priority = 2 if is_question(clauses[i]) else 1.5
@@ -108,7 +133,12 @@ def read(
 
     priority, conf, index, ranking = max(picks, key=lambda p: (p[0], p[1]))
     # the whole message may read better than any one clause (a question split in two)
-    if w_intent not in CHITCHAT and w_conf > conf and (w_intent.startswith(FAQ_PREFIX) or priority < 2):
+    if (
+        priority < 3
+        and w_intent not in CHITCHAT
+        and w_conf > conf
+        and (w_intent.startswith(FAQ_PREFIX) or priority < 2)
+    ):
         intent, conf, ranking, index = w_intent, w_conf, whole, -1
     else:
         intent = ranking[0][0]

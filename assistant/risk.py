@@ -86,8 +86,8 @@ _PAST = re.compile(
     r"(?:two|three|four|five|a few|few|several|\d+) (?:winters|summers|springs|falls|christmases) ago|"
     r"went through a (?:time|period|stretch|patch|spell|season|dark \w+|bad \w+|rough \w+|hard \w+)|"
     r"en (?:la|su|mi) adolescencia|de adolescente|"
-    r"hace (?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|"
-    r"quince|veinte|treinta|mas de \d+) (?:anos|decadas)|hace anos|hace mucho|el ano pasado|"
+    r"hace (?:como |casi |mas de |unos |unas )?(?:\d+|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|"
+    r"siete|ocho|nueve|diez|once|doce|quince|veinte|treinta) (?:anos|decadas)|hace anos|hace mucho|el ano pasado|"
     r"en mi juventud|de joven|cuando (?:era|tenia|estaba) (?:joven|nin[oa]|adolescente|"
     r"chic[oa]|\d+)|durante (?:la|mi) (?:quimio|quimioterapia|divorcio|tratamiento))\b"
 )
@@ -121,7 +121,8 @@ _NOW_AGAIN = re.compile(
     r"last (?:week|night|month)|yesterday|(?:for|over) (?:a few|several|the past|the last|some) (?:days|weeks|months)|"
     r"(?:a|my) plan|still (?:think|thinking)(?! about (?:him|her|them|it))|still (?:feel|feeling|have|want)|"
     r"otra vez|de nuevo|ultimamente|estos dias|ahora mismo|ahora (?:quiero|pienso|siento) (?:morir|matarme|"
-    r"quitarme|hacerme|que)|esta (?:semana|noche)|anoche|volvi a|volvio a|han vuelto|"
+    r"quitarme|hacerme|que)|esta (?:semana|noche)|anoche|"
+    r"(?:volvi|volvio) a (?:pensar|sentir|querer|intentar|cortar\w*|lastimar\w*|tomar (?:pastillas|de mas))|han vuelto|"
     r"sigo (?:pensando|queriendo|sintiendo)|(?:quiero|voy a|pienso) (?:morir|"
     r"matarme|quitarme)|tengo un plan|he estado (?:pensando|sintiendo|queriendo))\b"
 )
@@ -141,6 +142,9 @@ _MENTION = re.compile(
     r"prevencion|platicas?|charlas?|taller|riesgo de suicidio|para un trabajo|escuela de|tarea|grupo de apoyo|"
     r"noticias|news|on tv|en la tele|universidad|estadisticas|police officer|cop|on the job|firefighter|speaker|"
     r"nypd|lapd|homicide|detective|worked (?:patrol|the er|ems|hospice|a (?:beat|crisis line))|"
+    r"(?:im|i am) an? (?:\w+ )?(?:nurse|aide|paramedic|emt|physician|psychiatrist|chaplain)|"
+    r"psych (?:unit|ward|floor|nurse)|"
+    r"every (?:single )?shift|suicide checks|"
     r"support group|"
     r"(?:me )?pregunt\w* si (?:tenia|tengo|he tenido)|asked (?:me )?(?:if|whether) i (?:had|have|was|ever)|"
     r"soy (?:consejer[oa]|psicolog[oa]|terapeuta|trabajadora? social|capellan|investigador[a]?|estudiante)|"
@@ -166,7 +170,7 @@ _DENIAL = re.compile(
 _JOKE = re.compile(
     r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jaja\w*|jeje\w*|jk|just kidding|kidding|es broma|"
     r"es (?:un|su) (?:decir|dicho|manera de hablar|forma de hablar)|manera de decir|(?:just )?a figure of speech|"
-    r"just an expression)\b"
+    r"just an expression|just venting|only venting|(?:im|i am) just venting)\b"
 )
 _NOT_JOKING = re.compile(
     r"\b(?:not|nt|no) (?:really |even |totally |entirely |just |only )?(?:joking|kidding)|serious|no es broma|"
@@ -222,7 +226,11 @@ _OVER = re.compile(
     r"ya (?:sano|se curo|se me quito)|(?:murio|fallecio|se murio) de (?:un|una) \w+ (?:hace|a los|en (?:19|20))|"
     r"(?:murio|fallecio|se murio|muri[oó]) de (?:un|una) (?:infarto|derrame|ataque|paro|sobredosis|embolia)|"
     r"(?:died|passed away|passed) (?:of|from) (?:a|an) (?:heart attack|stroke|overdose|aneurysm)|"
-    r"de vez en cuando|from time to time|every now and then|once in a while)\b"
+    r"de vez en cuando|from time to time|every now and then|once in a while|since then|ever since|wake ?up call|"
+    r"(?:on top of|control of) my (?:sugars?|diabetes|blood sugar)|(?:well|tightly|better) controlled|"
+    r"(?:sugars?|a1c|blood sugar)s? (?:have been|has been|been|is|are|was) (?:\w+ )?"
+    r"(?:controlled|good|great|fine|stable)|"
+    r"ya no (?:ha vuelto|le ha vuelto|me ha vuelto) a (?:pasar|dar)|no se ha repetido)\b"
 )
 # Checked and found harmless ("the ER ran every test, it was acid reflux, my heart is fine", "it's panic,
 # I've been checked many times"): no alarm unless a time word or a present sign says it is happening now
@@ -311,7 +319,8 @@ _NOW_TIME = re.compile(
     r"ahora no (?:puede|puedo) (?:respirar|hablar|mover\w*|caminar|ver)|desorientad[oa]|inconsciente|no responde|"
     r"(?:me|se|le) (?:esta|estoy|estan) \w+(?:ando|iendo)|"
     r"and now|"
-    r"esta (?:manana|noche|tarde)|todavia|no (?:puede|puedo) (?:respirar|hablar|moverse)|ambulancia)\b"
+    r"esta (?:manana|noche|tarde)|todavia|no (?:puede|puedo) (?:respirar|hablar|moverse)|"
+    r"(?:llam\w*|necesit\w*|manden|mande|pidan|pedir|pido) (?:a )?(?:una |la )?ambulancia)\b"
 )
 # Phrases that look current but say it is not ("never happened again", "I'm fine today").
 _NOT_NOW = re.compile(
@@ -357,6 +366,8 @@ _OTHERS_DEATH = re.compile(
     r"\b(?:(?:my|his|her|our) (?:late |own )?(?:\w+ )?(?:father|dad|mother|mom|brother|sister|son|daughter|uncle|aunt|"
     r"grandfather|grandpa|grandmother|grandma|cousin|friend|husband|wife|partner|father in law|mother in law|"
     r"neighbou?r)s? (?:passed away|passed on|passed|died|went home to (?:the lord|jesus|god))|sitting shiva|"
+    r"(?:lost|losing) (?:my|our|his|her) (?:\w+ )?(?:son|daughter|husband|wife|brother|sister|father|mother|dad|mom|"
+    r"boy|girl|child|friend) to (?:an? )?\w+|"
     r"(?:funeral|wake|memorial|burial|rosary|velorio|novenario|entierro) (?:for|of|de) "
     r"(?:my|mi|su|our|nuestro|nuestra)|"
     r"(?:mi|su|nuestro|nuestra) (?:\w+ )?(?:papa|padre|mama|madre|hermano|hermana|hijo|hija|tio|tia|abuelo|abuela|"
@@ -426,11 +437,21 @@ def _mention(norm: str) -> bool:
     return bool(_MENTION.search(norm) and not _SELF_NOW.search(norm))
 
 
+# Said to be happening at this moment: for a story told as past and over, only these make it current
+# ("my wife still brings it up" or "A1c is 7.0 now" do not).
+_IMMEDIATE = re.compile(
+    r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|"
+    r"(?:minutes|an hour|hours|\d+ min\w*) ago|since (?:yesterday|this morning|last night)|sudden|suddenly|"
+    r"getting worse|worse now|happening again|(?:its|it is) back|again (?:today|now|tonight)|"
+    r"ahora mismo|ahorita|hoy|de repente|esta (?:manana|noche|tarde)|desde (?:ayer|anoche)|otra vez)\b"
+)
+
+
 def _over(norm: str) -> bool:
     now_time = _NOW_TIME.search(_NOT_NOW.sub(" ", norm))
     if _CLEARED.search(norm) and not now_time:
         return True
-    if _OVER.search(norm) and _PAST_EVENT.search(norm) and not now_time:
+    if _OVER.search(norm) and _PAST_EVENT.search(norm) and not _IMMEDIATE.search(_NOT_NOW.sub(" ", norm)):
         # told as a past event that ended ("a double dose last month, felt dizzy for a few hours, my doctor
         # said it was fine"): its symptom words are the story's, only a time word makes it current
         return True

@@ -13,6 +13,9 @@ DATA = {
     "greet": ["hi", "hello", "good morning", "hey there"],
     "inform": ["I have diabetic neuropathy", "my neuropathy is from chemo", "I've had it for five years",
                "my a1c is 7"],
+    "faq_approach_chemo": ["does it help chemo neuropathy", "she is 78 with chemo neuropathy",
+                           "neuropathy after chemotherapy", "chemo damaged nerves"],
+    "start_prescreen": ["check if I qualify", "can you screen me", "see if my mom qualifies", "pre-screen please"],
 }
 
 
@@ -51,3 +54,25 @@ def test_one_clause_message(model):
 def test_at_most_two_topics(model):
     text = "how much does it cost? how many sessions? how soon will I feel better?"
     assert len(read(model, text, clause_min=0.2).topics) == 2
+
+
+def test_asking_to_be_checked_beats_the_facts_beside_it(model):
+    reading = read(model, "can you screen my mom please. She is 78 with chemo neuropathy.", clause_min=0.2)
+    assert reading.intent == "start_prescreen"
+
+
+@pytest.mark.parametrize("text", [
+    "Would my mom qualify? She's 78, chemo neuropathy, finished in 2022.",
+    "Am I eligible if I have carpal tunnel plus diabetic neuropathy in my feet?",
+    "Is my papa suitable? 72, diabetic for 20 years.",
+    "Hola, tengo 57 años, neuropatía desde 2016. ¿Seré candidato?",
+    "¿Mi caso entra? Diabetes hace 20 años.",
+])
+def test_a_question_whether_someone_can_have_it_starts_the_prescreen(model, text):
+    reading = read(model, text, clause_min=0.2)
+    assert reading.intent == "start_prescreen" and reading.confidence >= 0.5
+
+
+@pytest.mark.parametrize("text", ["who is a good candidate for this?", "does it help chemo neuropathy?"])
+def test_general_questions_keep_their_answer(model, text):
+    assert read(model, text, clause_min=0.2).intent != "start_prescreen"
