@@ -48,7 +48,12 @@ ELIGIBILITY = re.compile(
     r"qualif(?:y|ied)|accepted|able to (?:do|have|get) (?:it|this|the (?:stem cells|treatment|therapy)))|"
     r"(?:soy|es|sere|seria|sera) (?:yo |el |ella |usted )?(?:un |una |buen |buena )?candidat[oa]|"
     r"(?:me|la|lo|le|nos) (?:aceptan|aceptarian|aceptaran|cogerian)|mi caso (?:entra|califica|aplica)|"
-    r"(?:califico|califica|calificaria|calificaria) (?:yo|el|ella|mi \w+)?)\b"
+    r"(?:califico|califica|calificaria|calificaria) (?:yo|el|ella|mi \w+)?|"
+    r"(?:would|could|can|is|am) (?:i|he|she|my \w+) (?:even )?(?:be )?(?:considered|approved|accepted)|"
+    r"(?:type|kind) of (?:person|patient) (?:you(?:d| would)? (?:accept|take|treat)|who qualifies)|"
+    r"can (?:i|we) sign (?:up|him up|her up)|can (?:she|he) have (?:this|it)|is (?:he|she) (?:a )?candidate|"
+    r"(?:ella|el|yo) puede o no|no califica|me pueden hacer (?:las celulas|el tratamiento|la terapia)|"
+    r"puede aplicar|(?:la|lo|me) rechazan|entro en los que)\b"
 )
 
 

@@ -83,6 +83,7 @@ _PAST = re.compile(
     r"havent had (?:those|these|any) thoughts|no recurrence|as a (?:teen|teenager|kid|child|"
     r"young)|in my (?:teens|twenties|thirties|forties|20s|30s|40s|50s)|"
     r"during (?:my |the |a )?(?:chemo|divorce|treatment|deployment|pregnancy)|at one point|once in my life|last year|"
+    r"used to (?:say|feel|think|talk|tell)|that was before|"
     r"(?:two|three|four|five|a few|few|several|\d+) (?:winters|summers|springs|falls|christmases) ago|"
     r"went through a (?:time|period|stretch|patch|spell|season|dark \w+|bad \w+|rough \w+|hard \w+)|"
     r"en (?:la|su|mi) adolescencia|de adolescente|"
@@ -104,7 +105,8 @@ _RESOLVED = re.compile(
     r"(?:recibi|busque|tuve|consegui|buscamos|recibio) ayuda|terapia|psicolog[oa]|"
     r"psiquiatra|consejer[oa]|(?:ya )?(?:estoy|esta|estamos) (?:bien|mejor|feliz|contenta?|"
     r"estable)|(?:is|shes|hes|she is|he is) (?:happy|doing (?:great|well|fine)|thriving)|"
-    r"me siento bien|(?:hoy )?tengo paz|ya no (?:tengo|pienso) (?:esos|en eso)|no longer have (?:those|these) thoughts|"
+    r"me siento bien|(?:hoy )?tengo paz|doing (?:much |a lot |so |way )better|"
+    r"ya no (?:tengo|pienso) (?:esos|en eso)|no longer have (?:those|these) thoughts|"
     r"ya (?:lo )?supere|ya paso|nunca mas|"
     r"desde entonces (?:nada|bien|estoy bien)|me recupere|se recupero|en tratamiento|"
     r"(?:its|it is|its been|pain is) (?:\w+ )?manageable|manageable now|"
@@ -118,7 +120,7 @@ _NOW_AGAIN = re.compile(
     r"(?:want|wanna|going|plan|planning) to (?:die|end|kill)|(?:been|am|im) having|"
     r"(?:have|ive|i have|has|hes|shes) been (?:having|thinking|"
     r"feeling|planning|wanting|saving|cutting|hurting|talking)|"
-    r"last (?:week|night|month)|yesterday|(?:for|over) (?:a few|several|the past|the last|some) (?:days|weeks|months)|"
+    r"last (?:week|night|month)|yesterday|(?:for|over) (?:the past|the last) (?:few |couple of )?(?:days|weeks|months)|"
     r"(?:a|my) plan|still (?:think|thinking)(?! about (?:him|her|them|it))|still (?:feel|feeling|have|want)|"
     r"otra vez|de nuevo|ultimamente|estos dias|ahora mismo|ahora (?:quiero|pienso|siento) (?:morir|matarme|"
     r"quitarme|hacerme|que)|esta (?:semana|noche)|anoche|"
@@ -145,6 +147,8 @@ _MENTION = re.compile(
     r"(?:im|i am) an? (?:\w+ )?(?:nurse|aide|paramedic|emt|physician|psychiatrist|chaplain)|"
     r"psych (?:unit|ward|floor|nurse)|"
     r"every (?:single )?shift|suicide checks|"
+    r"trabajo (?:de noche )?en (?:un |el )?(?:hospital|emergencias|urgencias|er)|"
+    r"tecnic[oa] de (?:er|emergencias)|veo (?:sobredosis|infartos|suicidios)|"
     r"support group|"
     r"(?:me )?pregunt\w* si (?:tenia|tengo|he tenido)|asked (?:me )?(?:if|whether) i (?:had|have|was|ever)|"
     r"soy (?:consejer[oa]|psicolog[oa]|terapeuta|trabajadora? social|capellan|investigador[a]?|estudiante)|"
@@ -170,7 +174,8 @@ _DENIAL = re.compile(
 _JOKE = re.compile(
     r"\b(?:lol|lmao|lmfao|rofl|haha\w*|hehe\w*|jaja\w*|jeje\w*|jk|just kidding|kidding|es broma|"
     r"es (?:un|su) (?:decir|dicho|manera de hablar|forma de hablar)|manera de decir|(?:just )?a figure of speech|"
-    r"just an expression|just venting|only venting|(?:im|i am) just venting)\b"
+    r"just an expression|just venting|only venting|(?:im|i am) just venting|"
+    r"(?:lo )?dice riendo(?:se)?|siempre lo dice riendose|says it laughing|(?:he|she) jokes about it)\b"
 )
 _NOT_JOKING = re.compile(
     r"\b(?:not|nt|no) (?:really |even |totally |entirely |just |only )?(?:joking|kidding)|serious|no es broma|"
@@ -328,6 +333,8 @@ _NOT_NOW = re.compile(
     r"doing|hes|shes|he is|she is) (?:fine|ok|okay|good|great|well|totally fine|perfectly fine) "
     r"(?:today|now|right now|these days)|"
     r"(?:now|today) (?:im|i am|hes|shes|he is|she is) (?:\d+|fine|ok|okay|good|well)|"
+    r"(?:feel|feels|felt|feeling) (?:totally |completely |perfectly |just )?(?:fine|ok|okay|good|normal) "
+    r"(?:today|now|right now|these days)|"
     r"hoy (?:estoy|esta|estamos|me siento) (?:bien|mejor|feliz|estable|perfect[oa]|tranquil[oa])|hoy tengo paz|"
     r"todavia (?:lo|la|los) extrano|still miss (?:him|her|them)|"
     r"(?:would|does|will|could|can|is|do) (?:that|it|this|they) still|"
@@ -367,7 +374,8 @@ _OTHERS_DEATH = re.compile(
     r"grandfather|grandpa|grandmother|grandma|cousin|friend|husband|wife|partner|father in law|mother in law|"
     r"neighbou?r)s? (?:passed away|passed on|passed|died|went home to (?:the lord|jesus|god))|sitting shiva|"
     r"(?:lost|losing) (?:my|our|his|her) (?:\w+ )?(?:son|daughter|husband|wife|brother|sister|father|mother|dad|mom|"
-    r"boy|girl|child|friend) to (?:an? )?\w+|"
+    r"boy|girl|child|friend) to (?:an? )?\w+|(?:hes|shes|he has|she has) been gone|made my peace|widow(?:ed|er)?|"
+    r"se nos fue|(?:ya )?descansa|que en paz descanse|"
     r"(?:funeral|wake|memorial|burial|rosary|velorio|novenario|entierro) (?:for|of|de) "
     r"(?:my|mi|su|our|nuestro|nuestra)|"
     r"(?:mi|su|nuestro|nuestra) (?:\w+ )?(?:papa|padre|mama|madre|hermano|hermana|hijo|hija|tio|tia|abuelo|abuela|"
@@ -455,7 +463,7 @@ def _over(norm: str) -> bool:
         # told as a past event that ended ("a double dose last month, felt dizzy for a few hours, my doctor
         # said it was fine"): its symptom words are the story's, only a time word makes it current
         return True
-    return bool(_OVER.search(norm) and not _happening_now(norm))
+    return bool(_OVER.search(norm) and not _happening_now(_NOT_NOW.sub(" ", norm)))
 
 
 def told_as_resolved_past(text: str) -> bool:
