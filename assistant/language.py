@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -138,27 +139,35 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _words_of(path: Path) -> set[str]:
-    words: set[str] = set()
+#: A word belongs to one language's list unless at least this many phrasings of the other
+#: language use it: a stray Spanglish line ("which types respond the best") must not take
+#: "which" or "what" off the English list, nor "gracias" in an English phrasing off the Spanish one.
+SHARED_MIN_LINES = 3
+
+
+def _word_lines(path: Path) -> Counter[str]:
+    """How many phrasings of the file use each word (accents folded)."""
+    counts: Counter[str] = Counter()
     for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-        words.update(fold(w) for w in _WORD.findall(str(item.get("examples") or "")))
-    return words
+        for line in str(item.get("examples") or "").splitlines():
+            counts.update({fold(w) for w in _WORD.findall(line)})
+    return counts
 
 
 @functools.lru_cache(maxsize=4)
 def vocabularies(nlu_dir: Path = NLU_DIR) -> tuple[frozenset[str], frozenset[str]]:
     """(words only the Spanish phrasings use, words only the English ones use), accents folded."""
-    spanish: set[str] = set()
-    english: set[str] = set()
+    spanish: Counter[str] = Counter()
+    english: Counter[str] = Counter()
     for path in sorted(nlu_dir.glob("*.yml")):
         if path.stem.startswith("es"):
-            spanish |= _words_of(path)
+            spanish.update(_word_lines(path))
         elif not path.stem.startswith(("guard", "language")):  # other-language examples; requests
-            english |= _words_of(path)
-    # Spanglish in the Spanish phrasings ("my dad le dijo") and borrowed words in English
-    # ones ("gracias") are left out of both lists.
-    only_es = spanish - english
-    only_en = english - spanish
+            english.update(_word_lines(path))
+    # Words both languages' phrasings use often (Spanglish "el co-pay", borrowed "gracias", names
+    # like "gabapentin") are left out of both lists.
+    only_es = {w for w in spanish if english[w] < SHARED_MIN_LINES and spanish[w] > english[w]}
+    only_en = {w for w in english if spanish[w] < SHARED_MIN_LINES and english[w] > spanish[w]}
     return frozenset(only_es), frozenset(only_en)
 
 

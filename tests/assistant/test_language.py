@@ -58,3 +58,17 @@ def test_a_question_about_spanish_is_not_a_request() -> None:
 ])
 def test_turn_language(current, text, expected) -> None:
     assert language.turn_language(current, language.detect(text)) == expected
+
+
+def test_a_stray_spanglish_phrasing_does_not_take_english_words_off_the_english_list(tmp_path):
+    from assistant.language import vocabularies
+
+    (tmp_path / "faq.yml").write_text(
+        'nlu:\n- intent: faq_best_responders\n  examples: |\n'
+        '    - which types respond best\n    - which types of neuropathy respond well\n', encoding="utf-8")
+    (tmp_path / "es.yml").write_text(
+        'nlu:\n- intent: faq_best_responders\n  examples: |\n'
+        '    - which types respond the best\n    - qué tipos responden mejor\n', encoding="utf-8")
+    only_es, only_en = vocabularies(tmp_path)
+    assert {"which", "types", "respond"} <= only_en  # one Spanish phrasing uses them: still English
+    assert {"tipos", "responden"} <= only_es
