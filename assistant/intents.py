@@ -36,25 +36,33 @@ MAX_TOPICS = 2
 CHITCHAT = contract.CHITCHAT_INTENTS
 #: Asking to be checked for the therapy: it starts the pre-screen.
 PRESCREEN = "start_prescreen"
+#: The confidence given to a reading decided by ELIGIBILITY (above the fallback thresholds).
+ELIGIBILITY_CONFIDENCE = 0.5
 #: A question whether this person (the writer or someone they name) can have the therapy ("Am I
 #: eligible if ...", "Is my papa suitable?", "¿Él es candidato?", "¿Mi caso entra?"): the
 #: pre-screen answers it (after consent), whatever topic the facts beside it sound like. General
 #: questions ("who is a good candidate?") name no one and keep their FAQ answer.
-#: The confidence given to a reading decided by ELIGIBILITY (above the fallback thresholds).
-ELIGIBILITY_CONFIDENCE = 0.5
 ELIGIBILITY = re.compile(
     r"\b(?:(?:am i|is (?:he|she|my \w+(?: \w+)?)|would (?:i|he|she|my \w+)|could (?:i|he|she|my \w+)|"
     r"can (?:i|he|she|my \w+)) (?:\w+ )?(?:be )?(?:eligible|a (?:good |strong )?candidate|suitable|"
     r"qualif(?:y|ied)|accepted|able to (?:do|have|get) (?:it|this|the (?:stem cells|treatment|therapy)))|"
     r"(?:soy|es|sere|seria|sera) (?:yo |el |ella |usted )?(?:un |una |buen |buena )?candidat[oa]|"
     r"(?:me|la|lo|le|nos) (?:aceptan|aceptarian|aceptaran|cogerian)|mi caso (?:entra|califica|aplica)|"
-    r"(?:califico|califica|calificaria|calificaria) (?:yo|el|ella|mi \w+)?|"
+    r"(?:califico|califica|calificaria) (?:yo|el|ella|mi \w+)?|"
     r"(?:would|could|can|is|am) (?:i|he|she|my \w+) (?:even )?(?:be )?(?:considered|approved|accepted)|"
     r"(?:type|kind) of (?:person|patient) (?:you(?:d| would)? (?:accept|take|treat)|who qualifies)|"
     r"can (?:i|we) sign (?:up|him up|her up)|can (?:she|he) have (?:this|it)|is (?:he|she) (?:a )?candidate|"
     r"(?:ella|el|yo) puede o no|no califica|me pueden hacer (?:las celulas|el tratamiento|la terapia)|"
     r"puede aplicar|(?:la|lo|me) rechazan|entro en los que)\b"
 )
+
+
+def _eligibility_first(text: str, ranking: list[tuple[str, float]]) -> list[tuple[str, float]] | None:
+    """``ranking`` with the pre-screen first when ``text`` asks whether someone can have the therapy."""
+    if not ELIGIBILITY.search(normalise(text)):
+        return None
+    conf = max(ranking[0][1], ELIGIBILITY_CONFIDENCE)
+    return [(PRESCREEN, conf)] + [r for r in ranking if r[0] != PRESCREEN]
 
 
 @dataclass
@@ -90,10 +98,9 @@ def read(
     probs = model.predict_proba(parts(text, list(clauses)), features)
     whole = _ranked(model, probs[0])
     if not multi:
+        if whole[0][0] != PRESCREEN:
+            whole = _eligibility_first(text, whole) or whole
         intent, conf = whole[0]
-        if intent != PRESCREEN and ELIGIBILITY.search(normalise(text)):
-            intent, conf = PRESCREEN, max(conf, ELIGIBILITY_CONFIDENCE)
-            whole = [(PRESCREEN, conf)] + [r for r in whole if r[0] != PRESCREEN]
         only = [intent[len(FAQ_PREFIX) :]] if intent.startswith(FAQ_PREFIX) else []
         return Reading(intent, conf, whole[:ranking_length], only)
 
@@ -101,11 +108,10 @@ def read(
     picks: list[tuple[float, float, int, list[tuple[str, float]]]] = []  # (priority, confidence, clause, ranking)
     for i, row in enumerate(probs[1:]):
         ranking = _ranked(model, row)
+        eligible = _eligibility_first(clauses[i], ranking)
+        eligibility = eligible is not None
+        ranking = eligible or ranking
         intent, conf = ranking[0]
-        eligibility = bool(ELIGIBILITY.search(normalise(clauses[i])))
-        if eligibility:
-            intent, conf = PRESCREEN, max(conf, ELIGIBILITY_CONFIDENCE)
-            ranking = [(PRESCREEN, conf)] + [r for r in ranking if r[0] != PRESCREEN]
         if intent in CHITCHAT or conf < clause_min:
             continue
         faq = intent.startswith(FAQ_PREFIX)

@@ -58,14 +58,20 @@ async def close_sessions() -> None:
             logger.debug("could not close an action-server session", exc_info=True)
 
 
+try:
+    import ujson
+except ImportError:  # pragma: no cover - a Rasa dependency
+    ujson = None
+
+
 def _dumps(obj: Any) -> str:
     """JSON text of a request body: ujson, or the standard library for what ujson refuses."""
-    try:
-        import ujson
-
-        return ujson.dumps(obj, ensure_ascii=False, escape_forward_slashes=False)
-    except (ImportError, TypeError, ValueError, OverflowError):
-        return json.dumps(obj)
+    if ujson is not None:
+        try:
+            return ujson.dumps(obj, ensure_ascii=False, escape_forward_slashes=False)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    return json.dumps(obj)
 
 
 def without_old_rankings(body: Any) -> Any:

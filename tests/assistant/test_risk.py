@@ -281,3 +281,11 @@ def test_a_medicine_change_request_with_a_weak_crisis_signal_gets_the_advice_rep
     general = FakeDetector({"que hago": ("medical_advice", "general_advice")})
     assert assess("dejó de comer y quiere irse, que hago", general, FakeModel({"irse": ("crisis", 0.5)})).kind \
         == "checkin"
+
+
+def test_grief_is_someone_elses_death_not_resting_badly():
+    from assistant.risk import grief_only
+
+    assert grief_only("mi abuelo ya descansa desde marzo, ahora mi mamá tiene lo mismo")
+    assert grief_only("sitting shiva for my brother this week")
+    assert not grief_only("mi mamá no descansa por el dolor de los pies")
