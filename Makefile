@@ -51,7 +51,7 @@ TRAIN_HASH = $(shell cat $(TRAIN_INPUTS) | sha256sum | cut -c1-12)
 MODEL = models/model-$(TRAIN_HASH).tar.gz
 
 .PHONY: help setup venv web chromium train run up down shell test test-unit check lint validate \
-        test-stories test-nlu test-realistic test-e2e bench report retention lock ask preview-topic clean
+        test-stories test-nlu test-realistic test-e2e bench report retention lock ask preview-topic clean fold-dev-sets
 
 help:
 	@echo "make run      install, train if needed, start the assistant, print where to chat"
@@ -60,6 +60,7 @@ help:
 	@echo "make check    validate content/          make bench   speed and memory benchmark"
 	@echo "make report   unanswered questions       make retention  erase old conversations"
 	@echo "make preview-topic ID=timeline           make ask Q=\"how many sessions?\""
+	@echo "make fold-dev-sets  the realistic dev sets and data/realistic/ into the training data"
 
 # ---- installation ----------------------------------------------------------
 venv: $(STAMP)
@@ -101,6 +102,12 @@ train: venv
 	  echo "Training $(MODEL) ..."; \
 	  $(RASA) train --force --skip-validation --fixed-model-name model-$(TRAIN_HASH) --out models --quiet && \
 	  ls -t models/*.tar.gz | tail -n +7 | xargs -r rm -f; fi
+
+# The realistic dev sets and data/realistic/ as training data (scripts/fold_dev_sets.py); run it
+# after a blind set becomes a dev set. tests/unit/test_training_data.py checks the output is current
+# and that no blind-set message is in the training data.
+fold-dev-sets: venv
+	@$(PY) scripts/fold_dev_sets.py
 
 # ---- running -----------------------------------------------------------------
 run: setup train

@@ -14,6 +14,10 @@ each clause. Rules for combining them, in plain words:
   are offered to it).
 - Up to ``MAX_TOPICS`` distinct FAQ topics are kept, in the order asked, so
   "how many sessions and how soon will I feel it?" gets both answers.
+- A question that sits between two sections (the second reading at least
+  ``CLOSE_RATIO`` as likely as the first: "I've had numb feet for 9 years, will
+  it take longer?" is about duration and the timeline) gets both answers rather
+  than a guess at one. On the dev sets this is about 3 messages in 100.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from assistant.textmodel import TextModel
 
 FAQ_PREFIX = contract.FAQ_INTENT_PREFIX
 MAX_TOPICS = 2
+#: A second FAQ reading at least this share of the first's probability is answered too.
+CLOSE_RATIO = 0.5
 #: Intents that only stand for the whole message, never for one clause of it.
 CHITCHAT = contract.CHITCHAT_INTENTS
 #: Asking to be checked for the therapy: it starts the pre-screen.
@@ -73,6 +79,16 @@ class Reading:
     topics: list[str] = field(default_factory=list)
     clause: int = -1  # which clause decided the intent (-1: the whole message)
 
+    def with_close_second(self, ratio: float = CLOSE_RATIO) -> Reading:
+        """An FAQ reading of one topic, with the runner-up topic added when it is nearly as likely."""
+        if len(self.topics) != 1 or not self.intent.startswith(FAQ_PREFIX) or len(self.ranking) < 2:
+            return self
+        (_, first), (second, p) = self.ranking[0], self.ranking[1]
+        name = second[len(FAQ_PREFIX) :]
+        if second.startswith(FAQ_PREFIX) and p >= ratio * first and name not in self.topics:
+            self.topics = self.topics + [name]
+        return self
+
 
 def _ranked(model: TextModel, row: np.ndarray) -> list[tuple[str, float]]:
     order = row.argsort()[::-1]
@@ -102,7 +118,7 @@ def read(
             whole = _eligibility_first(text, whole) or whole
         intent, conf = whole[0]
         only = [intent[len(FAQ_PREFIX) :]] if intent.startswith(FAQ_PREFIX) else []
-        return Reading(intent, conf, whole[:ranking_length], only)
+        return Reading(intent, conf, whole[:ranking_length], only).with_close_second()
 
     # the best content reading of each clause
     picks: list[tuple[float, float, int, list[tuple[str, float]]]] = []  # (priority, confidence, clause, ranking)
@@ -140,7 +156,7 @@ def read(
     w_intent, w_conf = whole[0]
     if not picks:
         topics = [w_intent[len(FAQ_PREFIX) :]] if w_intent.startswith(FAQ_PREFIX) else []
-        return Reading(w_intent, w_conf, whole[:ranking_length], topics)
+        return Reading(w_intent, w_conf, whole[:ranking_length], topics).with_close_second()
 
     priority, conf, index, ranking = max(picks, key=lambda p: (p[0], p[1]))
     # the whole message may read better than any one clause (a question split in two)
@@ -158,4 +174,4 @@ def read(
         topics = [name] + [t for t in extra if t != name]
     else:
         topics = extra
-    return Reading(intent, conf, ranking[:ranking_length], topics[:MAX_TOPICS], index)
+    return Reading(intent, conf, ranking[:ranking_length], topics[:MAX_TOPICS], index).with_close_second()

@@ -139,19 +139,23 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-#: A word belongs to one language's list unless at least this many phrasings of the other
-#: language use it: a stray Spanglish line ("which types respond the best") must not take
-#: "which" or "what" off the English list, nor "gracias" in an English phrasing off the Spanish one.
-SHARED_MIN_LINES = 3
+#: A word belongs to one language's list when its phrasings use it at least this many times as
+#: often (per phrasing) as the other language's do: Spanglish lines ("which types respond the best",
+#: "el co-pay is how much") must not take "which", "what" or "is" off the English list, nor an
+#: English "gracias" take it off the Spanish one; names both use alike ("Medicare") are on neither.
+SHARE_RATIO = 8.0
 
 
-def _word_lines(path: Path) -> Counter[str]:
-    """How many phrasings of the file use each word (accents folded)."""
+def _word_lines(path: Path) -> tuple[Counter[str], int]:
+    """How many phrasings of the file use each word (accents folded), and how many phrasings it has."""
     counts: Counter[str] = Counter()
+    lines = 0
     for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
         for line in str(item.get("examples") or "").splitlines():
-            counts.update({fold(w) for w in _WORD.findall(line)})
-    return counts
+            if line.strip().startswith("- "):
+                lines += 1
+                counts.update({fold(w) for w in _WORD.findall(line)})
+    return counts, lines
 
 
 @functools.lru_cache(maxsize=4)
@@ -159,15 +163,22 @@ def vocabularies(nlu_dir: Path = NLU_DIR) -> tuple[frozenset[str], frozenset[str
     """(words only the Spanish phrasings use, words only the English ones use), accents folded."""
     spanish: Counter[str] = Counter()
     english: Counter[str] = Counter()
+    n_es = n_en = 0
     for path in sorted(nlu_dir.glob("*.yml")):
         if path.stem.startswith("es"):
-            spanish.update(_word_lines(path))
+            counts, lines = _word_lines(path)
+            spanish.update(counts)
+            n_es += lines
         elif not path.stem.startswith(("guard", "language")):  # other-language examples; requests
-            english.update(_word_lines(path))
-    # Words both languages' phrasings use often (Spanglish "el co-pay", borrowed "gracias", names
-    # like "gabapentin") are left out of both lists.
-    only_es = {w for w in spanish if english[w] < SHARED_MIN_LINES and spanish[w] > english[w]}
-    only_en = {w for w in english if spanish[w] < SHARED_MIN_LINES and english[w] > spanish[w]}
+            counts, lines = _word_lines(path)
+            english.update(counts)
+            n_en += lines
+    # Words both languages' phrasings use alike (Spanglish "el co-pay", names like "Medicare") are
+    # left out of both lists.
+    es_rate = {w: c / max(n_es, 1) for w, c in spanish.items()}
+    en_rate = {w: c / max(n_en, 1) for w, c in english.items()}
+    only_es = {w for w, r in es_rate.items() if r >= SHARE_RATIO * en_rate.get(w, 0.0)}
+    only_en = {w for w, r in en_rate.items() if r >= SHARE_RATIO * es_rate.get(w, 0.0)}
     return frozenset(only_es), frozenset(only_en)
 
 
@@ -237,7 +248,7 @@ def detect(text: str) -> Detection:
     other_code = max((k for k in values if k not in SUPPORTED), key=lambda k: values[k], default=None)
     other = 2 * values.get(other_code, 0.0) if other_code else 0.0
     pt_n = sum(1 for w in words if w in _PORTUGUESE)
-    if pt_n >= 2 and pt_n > es_long and values.get("pt", 0.0) >= values.get("es", 0.0):
+    if pt_n >= 2 and pt_n >= es_long and values.get("pt", 0.0) >= values.get("es", 0.0):
         return Detection("pt", True, values.get("pt", 0.0))
     if other_code and values[other_code] >= 0.6 and values.get("es", 0.0) < 0.2 and es_long <= 1 and en_n <= 1:
         es_n = es_long

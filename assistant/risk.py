@@ -76,7 +76,7 @@ CHECKIN_CATEGORIES = frozenset({"distress"})
 # I'm doing fine now") gets the check-in, which still gives 988, instead of the crisis reply, but
 # only when nothing in the message says it is happening now or again.
 _PAST = re.compile(
-    r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty) years ago|"
+    r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty) (?:years|yrs|yr) ago|"
     r"years ago|decades ago|a long time ago|long ago|years back|(?:a )?(?:few|couple of|couple) years back|"
     r"back in (?:19|20)\d\d|back in the day|in (?:19|20)\d\d|"
     r"when i was (?:a |in |young|younger|\d+)|at (?:age )?\d\d\b|a los \d+|past suicidal|history of|"
@@ -111,7 +111,8 @@ _RESOLVED = re.compile(
     r"desde entonces (?:nada|bien|estoy bien)|me recupere|se recupero|en tratamiento|"
     r"(?:its|it is|its been|pain is) (?:\w+ )?manageable|manageable now|"
     r"antes (?:pensaba|queria|sentia|creia)|me salvaron|(?:tengo|llevo) una (?:vida|buena vida)|"
-    r"vida (?:buena|tranquila|feliz))\b"
+    r"vida (?:buena|tranquila|feliz)|(?:hoy |ahora )?es (?:un hombre|una mujer|una persona|muy) feliz|"
+    r"(?:hoy|ahora) es feliz)\b"
 )
 _NOW_AGAIN = re.compile(
     r"\b(?:again|lately|these days|recently|right now|tonight|this week|this month|anymore|any more|"
@@ -221,7 +222,8 @@ _OVER = re.compile(
     r"era (?:gastritis|ansiedad|un susto)|(?:murio|fallecio) (?:hace|el ano pasado|en (?:19|20)\d\d)|de hace anos|"
     r"healed (?:fine|up|well|nicely|over)|(?:went|goes) away (?:on its own|by itself)|cleared up|slept it off|"
     r"never happened again|(?:is|are|was|its|been) under control|back to normal|controlled now|got it controlled|"
-    r"doing (?:much )?better|home (?:the )?same day|"
+    r"doing (?:much )?better|home (?:the )?same day|recovered (?:well|nicely|completely|fine)|"
+    r"(?:hasnt|has not|havent|have not|never) happened since|(?:and|but) (?:he|she) was (?:fine|ok|okay)\b(?! until)|"
     r"(?:hes|shes|he is|she is|theyre|they are|were|we are) (?:fully )?recovered|"
     r"(?:estoy|esta|estamos) controlad[oa]s?|controlad[oa]s? con|bien controlad[oa]s?|bajo control|"
     r"(?:epilepsia|diabetes|presion|convulsiones|arritmia) (?:bien )?controlad[oa]s?|"
@@ -266,7 +268,7 @@ _CLEARED = re.compile(
 # happening now.
 _PAST_EVENT = re.compile(
     r"\b(?:(?:\d+|a few|few|many|several|two|three|four|five|six|seven|eight|nine|ten|twenty|some|a couple of?) "
-    r"(?:years|months) ago|years ago|decades ago|as a (?:kid|child|teen|teenager|baby|young \w+)|"
+    r"(?:years|yrs|months) ago|years ago|decades ago|as a (?:kid|child|teen|teenager|baby|young \w+)|"
     r"when i was (?:a |in |young|younger|little|\d+)|in (?:19|20)\d\d|back in|last year|a while back|"
     r"once (?:in|at|when|before|as|years)|(?<!no )history of|in the past|"
     r"in my (?:teens|twenties|thirties|forties|fifties|"
@@ -319,9 +321,10 @@ _NOW_TIME = re.compile(
     r"call 911 (?:now|right now)|unresponsive|"
     r"shallow|pinpoint|turning blue|blue lips|now (?:im|i am|hes|shes|he is|she is|i|he|she|my|his|her|its|they|we)|"
     r"since (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|last \w+)|"
-    r"ahora mismo|ahorita|de repente|de golpe|hace (?:unos |como )?(?:\d+ )?(?:minutos|min|una hora|horas)|"
+    r"ahora mismo|ahorita|de repente|de golpe|de pronto|en este momento|hace (?:un )?rato|"
+    r"hace (?:unos |como )?(?:\d+ )?(?:minutos|min|una hora|horas)|"
     r"hoy|desde ayer|ahora (?:tiene|tengo) (?:fiebre|dolor|la cara|el brazo|problemas para|dificultad)|"
-    r"ahora no (?:puede|puedo) (?:respirar|hablar|mover\w*|caminar|ver)|desorientad[oa]|inconsciente|no responde|"
+    r"(?:ahora )?no (?:puede|puedo) (?:respirar|hablar|mover\w*|caminar|ver)|desorientad[oa]|inconsciente|no responde|"
     r"(?:me|se|le) (?:esta|estoy|estan) \w+(?:ando|iendo)|"
     r"and now|"
     r"esta (?:manana|noche|tarde)|todavia|no (?:puede|puedo) (?:respirar|hablar|moverse)|"
@@ -338,7 +341,8 @@ _NOT_NOW = re.compile(
     r"hoy (?:estoy|esta|estamos|me siento) (?:bien|mejor|feliz|estable|perfect[oa]|tranquil[oa])|hoy tengo paz|"
     r"todavia (?:lo|la|los) extrano|still miss (?:him|her|them)|"
     r"(?:would|does|will|could|can|is|do) (?:that|it|this|they) still|"
-    r"(?:for|in) (?:years|months|a long time|ages) now\b"
+    r"(?:for|in) (?:years|months|a long time|ages) now\b|(?:walking|driving|working|golfing|dancing) again\b|"
+    r"(?:i|he|she|we|they|mom|dad) had (?:a |some )?sudden\b"
 )
 _EMERGENCY_NOW = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|again|still|"
@@ -451,7 +455,8 @@ _IMMEDIATE = re.compile(
     r"\b(?:right now|just now|at the moment|today|tonight|this (?:morning|afternoon|evening)|"
     r"(?:minutes|an hour|hours|\d+ min\w*) ago|since (?:yesterday|this morning|last night)|sudden|suddenly|"
     r"getting worse|worse now|happening again|(?:its|it is) back|again (?:today|now|tonight)|"
-    r"ahora mismo|ahorita|hoy|de repente|esta (?:manana|noche|tarde)|desde (?:ayer|anoche)|otra vez)\b"
+    r"ahora mismo|ahorita|hoy|de repente|de pronto|en este momento|hace (?:un )?rato|esta (?:manana|noche|tarde)|"
+    r"desde (?:ayer|anoche)|otra vez)\b"
 )
 
 

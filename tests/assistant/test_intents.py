@@ -76,3 +76,24 @@ def test_a_question_whether_someone_can_have_it_starts_the_prescreen(model, text
 @pytest.mark.parametrize("text", ["who is a good candidate for this?", "does it help chemo neuropathy?"])
 def test_general_questions_keep_their_answer(model, text):
     assert read(model, text, clause_min=0.2).intent != "start_prescreen"
+
+
+def test_a_question_between_two_sections_gets_both():
+    from assistant.intents import Reading
+
+    between = Reading("faq_duration", 0.40, [("faq_duration", 0.40), ("faq_timeline", 0.30), ("faq_cost", 0.1)],
+                      ["duration"])
+    assert between.with_close_second().topics == ["duration", "timeline"]
+    clear = Reading("faq_duration", 0.70, [("faq_duration", 0.70), ("faq_timeline", 0.20)], ["duration"])
+    assert clear.with_close_second().topics == ["duration"]
+
+
+def test_only_an_faq_runner_up_is_added():
+    from assistant.intents import Reading
+
+    reading = Reading("faq_cost", 0.4, [("faq_cost", 0.4), ("start_prescreen", 0.39)], ["cost"])
+    assert reading.with_close_second().topics == ["cost"]
+    prescreen = Reading("start_prescreen", 0.4, [("start_prescreen", 0.4), ("faq_cost", 0.39)], [])
+    assert prescreen.with_close_second().topics == []
+    two = Reading("faq_cost", 0.4, [("faq_cost", 0.4), ("faq_timeline", 0.39)], ["cost", "sessions"])
+    assert two.with_close_second().topics == ["cost", "sessions"]

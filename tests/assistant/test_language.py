@@ -66,9 +66,23 @@ def test_a_stray_spanglish_phrasing_does_not_take_english_words_off_the_english_
     (tmp_path / "faq.yml").write_text(
         'nlu:\n- intent: faq_best_responders\n  examples: |\n'
         '    - which types respond best\n    - which types of neuropathy respond well\n', encoding="utf-8")
+    spanish = ["which types respond the best"] + [f"qué tipos responden mejor {n}" for n in range(19)]
     (tmp_path / "es.yml").write_text(
         'nlu:\n- intent: faq_best_responders\n  examples: |\n'
-        '    - which types respond the best\n    - qué tipos responden mejor\n', encoding="utf-8")
+        + "".join(f"    - {line}\n" for line in spanish), encoding="utf-8")
     only_es, only_en = vocabularies(tmp_path)
-    assert {"which", "types", "respond"} <= only_en  # one Spanish phrasing uses them: still English
+    assert {"which", "types", "respond"} <= only_en  # one Spanish phrasing in 20 uses them: still English
     assert {"tipos", "responden"} <= only_es
+
+
+def test_a_word_both_languages_use_alike_is_on_neither_list(tmp_path):
+    from assistant.language import vocabularies
+
+    (tmp_path / "faq.yml").write_text(
+        'nlu:\n- intent: faq_cost\n  examples: |\n    - does medicare pay\n    - is it expensive\n',
+        encoding="utf-8")
+    (tmp_path / "es.yml").write_text(
+        'nlu:\n- intent: faq_cost\n  examples: |\n    - lo cubre medicare\n    - es caro\n', encoding="utf-8")
+    only_es, only_en = vocabularies(tmp_path)
+    assert "medicare" not in only_en and "medicare" not in only_es
+    assert "expensive" in only_en and "caro" in only_es

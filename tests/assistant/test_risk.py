@@ -185,6 +185,8 @@ def test_a_leaflet_or_hotline_mention_gets_the_checkin_not_the_crisis_reply():
     ("crisis", "hace años quise quitarme la vida, recibí ayuda y estoy bien, pero últimamente lo pienso otra vez",
      "crisis"),
     ("crisis", "ya no quiero vivir", "crisis"),
+    ("crisis", "Mi hermano sobrevivió a un intento de suicidio hace diez años. Hoy es un hombre feliz.", "checkin"),
+    ("crisis", "my mom wanted to die 3 yrs ago, she got help from a therapist and is doing great", "checkin"),
 ])
 def test_the_history_mention_and_over_rules_read_spanish_too(kind, text, expected):
     assert risk.refine_alarm(kind, text) == expected
@@ -250,6 +252,9 @@ def test_the_distress_category_comes_last_so_it_is_only_found_alone():
     "tengo epilepsia controlada, no he tenido convulsiones en 6 años. puedo hacerme las infusiones?",
     "Hola, tuve un infarto hace 4 años y ahora estoy estable con mis medicinas. ¿Es peligroso?",
     "Last week I had chest pain, they ran every test, it was acid reflux and my heart is fine.",
+    "When my dad had his stroke back in 2019 we called 911 right away and he recovered well. Is he a candidate?",
+    "His sugar dropped to 45 last Christmas, paramedics came, he was fine and it hasn't happened since.",
+    "Last spring I had sudden weakness, it was GBS, a week on a ventilator. I'm walking again now with a cane.",
 ])
 def test_an_emergency_from_the_distant_past_or_asked_about_in_general_raises_no_alarm(text):
     assert risk.refine_alarm("emergency", text) is None
@@ -268,6 +273,9 @@ def test_an_emergency_from_the_distant_past_or_asked_about_in_general_raises_no_
     "mi tia tiene la herida del pie que le supura y esta bien caliente, ahora tiene fiebre y esta desorientada",
     "me estoy ahogando y tengo el pecho apretado, la infusion de ayer puede causar esto?",
     "Chest pain that comes and goes, now constant for 25 minutes, jaw hurts too. Can't tell if it's heartburn.",
+    "Tengo neuropatía desde hace años. Estoy sentada y de pronto se me durmió la mitad del cuerpo.",
+    "Mi abuelo tiene neuropatía desde hace ocho años. Se cayó hace rato, se pegó la cabeza y ahora está confundido.",
+    "he was fine this morning but now he can't lift his arm",
 ])
 def test_an_emergency_with_anything_happening_now_keeps_its_alarm(text):
     assert risk.refine_alarm("emergency", text) == "emergency"
