@@ -57,7 +57,8 @@ ELIGIBILITY = re.compile(
     r"(?:califico|califica|calificaria) (?:yo|el|ella|mi \w+)?|"
     r"(?:would|could|can|is|am) (?:i|he|she|my \w+) (?:even )?(?:be )?(?:considered|approved|accepted)|"
     r"(?:type|kind) of (?:person|patient) (?:you(?:d| would)? (?:accept|take|treat)|who qualifies)|"
-    r"can (?:i|we) sign (?:up|him up|her up)|can (?:she|he) have (?:this|it)|is (?:he|she) (?:a )?candidate|"
+    r"can (?:i|we) sign (?:up|him up|her up)|^sign (?:me|him|her|us|my \w+) up\b|"
+    r"can (?:she|he) have (?:this|it)|is (?:he|she) (?:a )?candidate|"
     r"(?:ella|el|yo) puede o no|no califica|me pueden hacer (?:las celulas|el tratamiento|la terapia)|"
     r"puede aplicar|(?:la|lo|me) rechazan|entro en los que)\b"
 )

@@ -94,6 +94,8 @@ _PAST = re.compile(
 )
 _RESOLVED = re.compile(
     r"\b(?:got help|get help|gotten help|no recurrence|(?:treated|managed) successfully|successfully treated|"
+    r"got (?:treatment|treated)|(?:fully|completely) recovered|recovered (?:fully|completely)|"
+    r"(?:been )?well ever since|"
     r"(?:had|got|went to|in|did|through) therapy|therapist|counsel+ing|counselor|"
     r"havent had (?:those|these|any) thoughts|"
     r"psychiatrist|worked through|"
@@ -198,6 +200,9 @@ _OTHERS_SUICIDE = re.compile(
     r"parent)s? (?:suicide|killed (?:himself|herself)|took (?:his|her) (?:own )?life|committed suicide|"
     r"died by suicide|died by (?:his|her|their) own hand|ended (?:his|her) (?:own )?life)|"
     r"(?:lost|losing) (?:\w+ ){1,4}to suicide|"
+    # told in the third person and the past tense, whoever it was ("our family doctor took his own life")
+    r"(?<!almost )(?<!nearly )(?:took (?:his|her|their) own life|(?:killed|hanged|shot) (?:himself|herself|themselves)|"
+    r"(?:died|passed) by suicide|committed suicide)|"
     r"(?:mi|su) (?:papa|padre|mama|madre|hermano|hermana|hijo|hija|tio|tia|abuelo|abuela|primo|prima|amigo|amiga|"
     r"esposo|esposa|marido|cunado|cunada|suegro|suegra|sobrino|sobrina|nieto|nieta|vecino|vecina|novio|novia|"
     r"companero|companera) se (?:quito la vida|suicido|mato))\b"
@@ -229,7 +234,7 @@ _OVER = re.compile(
     r"(?:epilepsia|diabetes|presion|convulsiones|arritmia) (?:bien )?controlad[oa]s?|"
     r"no he tenido \w+ (?:en|desde hace) |"
     r"esta (?:bien|perfect[oa]|estable|mejor) ahora|(?:ya|gracias a dios) esta (?:bien|perfect[oa])|"
-    r"(?:hes|shes|he is|she is) (?:fine|ok|okay|good) now|"
+    r"(?:hes|shes|he is|she is|im|i am) (?:totally |completely |perfectly |doing )?(?:fine|ok|okay|good|well) now|"
     r"ya (?:sano|se curo|se me quito)|(?:murio|fallecio|se murio) de (?:un|una) \w+ (?:hace|a los|en (?:19|20))|"
     r"(?:murio|fallecio|se murio) de (?:un|una) (?:infarto|derrame|ataque|paro|sobredosis|embolia)|"
     r"(?:died|passed away|passed) (?:of|from) (?:a|an) (?:heart attack|stroke|overdose|aneurysm)|"
@@ -334,7 +339,7 @@ _NOW_TIME = re.compile(
 _NOT_NOW = re.compile(
     r"\b(?:never|not|hasnt|has not|havent|have not)(?: \w+)? (?:happened )?again|(?:im|i am|i feel|feel|feeling|"
     r"doing|hes|shes|he is|she is) (?:fine|ok|okay|good|great|well|totally fine|perfectly fine) "
-    r"(?:today|now|right now|these days)|"
+    r"(?:today|now|right now|these days|this morning)|"
     r"(?:now|today) (?:im|i am|hes|shes|he is|she is) (?:\d+|fine|ok|okay|good|well)|"
     r"(?:feel|feels|felt|feeling) (?:totally |completely |perfectly |just )?(?:fine|ok|okay|good|normal) "
     r"(?:today|now|right now|these days)|"
@@ -432,8 +437,16 @@ def _past_or_hypothetical(norm: str) -> bool:
     return not _happening_now(now) and bool(_PAST_EVENT.search(now) or _HYPOTHETICAL.search(now))
 
 
+# "I don't think about it anymore": the "anymore" of something over, not of "I can't take it anymore"
+_NO_MORE = re.compile(
+    r"\b(?:dont|do not|never|no longer|rarely) (?:think|feel|talk|dwell) (?:about it|about that|that way|like that)"
+    r"(?: anymore| any more)?\b"
+)
+
+
 def _resolved_past(norm: str) -> bool:
-    return bool(_PAST.search(norm) and _RESOLVED.search(norm) and not _NOW_AGAIN.search(norm))
+    now = _NO_MORE.sub(" ", norm)
+    return bool(_PAST.search(norm) and _RESOLVED.search(norm) and not _NOW_AGAIN.search(now))
 
 
 # The writer's own current thoughts or plans: a mention beside them is not only a mention.

@@ -97,7 +97,10 @@ class Languages:
 # "me quiero morir de la pena", "me voy a morir de aburrimiento": a Spanish figure of speech
 _IDIOM_AFTER = re.compile(
     r"\s+de (?:la |el |tanto |puro |pura )?(?:aburrimiento|pena|verguenza|risa|hambre|sed|frio|calor|sueno|ganas|"
-    r"envidia|curiosidad|nervios|miedo|cansancio|vieja|viejo|amor|preguntar|esperar|gusto|tristeza de ver)\b"
+    r"envidia|curiosidad|nervios|miedo|cansancio|vieja|viejo|amor|preguntar|esperar|gusto|tristeza de ver|"
+    r"informacion|info|datos|noticias|trabajo|cafe|azucar)\b|"
+    # "me voy a matar en la escalera un día de estos": a fall, said of clumsy feet
+    r"\s+(?:en (?:la |las )?escaleras?|de una caida|cayendome|tropezando)\b"
 )
 
 

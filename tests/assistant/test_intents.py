@@ -97,3 +97,7 @@ def test_only_an_faq_runner_up_is_added():
     assert prescreen.with_close_second().topics == []
     two = Reading("faq_cost", 0.4, [("faq_cost", 0.4), ("faq_timeline", 0.39)], ["cost", "sessions"])
     assert two.with_close_second().topics == ["cost", "sessions"]
+
+
+def test_sign_me_up_starts_the_prescreen(model):
+    assert read(model, "sign me up").intent == "start_prescreen"

@@ -187,6 +187,14 @@ def test_a_leaflet_or_hotline_mention_gets_the_checkin_not_the_crisis_reply():
     ("crisis", "ya no quiero vivir", "crisis"),
     ("crisis", "Mi hermano sobrevivió a un intento de suicidio hace diez años. Hoy es un hombre feliz.", "checkin"),
     ("crisis", "my mom wanted to die 3 yrs ago, she got help from a therapist and is doing great", "checkin"),
+    ("crisis", "Our family doctor took his own life last year. Can your clinic work with the new one?", "checkin"),
+    ("crisis", "I attempted suicide when I was 22, 35 years ago. I got good help and I've been well ever since. "
+               "I don't think about it anymore. Will it matter on the intake?", "checkin"),
+    ("crisis", "I had postpartum depression with suicidal thoughts ten years ago, got treatment and fully recovered.",
+     "checkin"),
+    ("crisis", "I attempted suicide years ago and got help, but I can't take it anymore", "crisis"),
+    ("emergency", "A resident overdosed on her pain meds by accident last year, she's totally fine now.", None),
+    ("emergency", "Took my gabapentin twice last night by mistake. Felt dopey but I'm fine this morning.", None),
 ])
 def test_the_history_mention_and_over_rules_read_spanish_too(kind, text, expected):
     assert risk.refine_alarm(kind, text) == expected

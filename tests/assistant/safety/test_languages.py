@@ -66,3 +66,14 @@ def test_folding_makes_accents_optional() -> None:
 ])
 def test_english_messages_are_left_to_the_english_layers(text: str) -> None:
     assert languages.load().detect(text) is None
+
+
+def test_spanish_figures_of_speech_raise_no_alarm_but_the_words_alone_do() -> None:
+    from assistant.safety import languages
+
+    found = languages.load()
+    assert found.detect("ya tengo una sobredosis de información, ¿cuántas sesiones son?", True) is None
+    assert found.detect("mi hija dice que me voy a matar en la escalera un día de estos", True) is None
+    assert found.detect("me quiero morir de la pena, mandé el formulario mal", True) is None
+    assert found.detect("me voy a matar, ya no aguanto", True).kind == "crisis"
+    assert found.detect("creo que tomó una sobredosis de pastillas", True).kind == "emergency"
