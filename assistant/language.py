@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant import yamlload
 
 SUPPORTED = ("en", "es")
 DEFAULT = "en"
@@ -144,13 +144,16 @@ def fold(text: str) -> str:
 #: "el co-pay is how much") must not take "which", "what" or "is" off the English list, nor an
 #: English "gracias" take it off the Spanish one; names both use alike ("Medicare") are on neither.
 SHARE_RATIO = 8.0
+#: ... and at least this many of its phrasings use it: one English message that opens with
+#: "Bonjour" does not make "bonjour" an English word.
+MIN_LINES = 2
 
 
 def _word_lines(path: Path) -> tuple[Counter[str], int]:
     """How many phrasings of the file use each word (accents folded), and how many phrasings it has."""
     counts: Counter[str] = Counter()
     lines = 0
-    for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+    for item in (yamlload.load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
         for line in str(item.get("examples") or "").splitlines():
             if line.strip().startswith("- "):
                 lines += 1
@@ -177,8 +180,8 @@ def vocabularies(nlu_dir: Path = NLU_DIR) -> tuple[frozenset[str], frozenset[str
     # left out of both lists.
     es_rate = {w: c / max(n_es, 1) for w, c in spanish.items()}
     en_rate = {w: c / max(n_en, 1) for w, c in english.items()}
-    only_es = {w for w, r in es_rate.items() if r >= SHARE_RATIO * en_rate.get(w, 0.0)}
-    only_en = {w for w, r in en_rate.items() if r >= SHARE_RATIO * es_rate.get(w, 0.0)}
+    only_es = {w for w, r in es_rate.items() if spanish[w] >= MIN_LINES and r >= SHARE_RATIO * en_rate.get(w, 0.0)}
+    only_en = {w for w, r in en_rate.items() if english[w] >= MIN_LINES and r >= SHARE_RATIO * es_rate.get(w, 0.0)}
     return frozenset(only_es), frozenset(only_en)
 
 

@@ -37,8 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from assistant import yamlload
 from assistant.clauses import parts, split_clauses
 from assistant.normalise import normalise
 from assistant.textmodel import TextModel, train
@@ -533,7 +532,7 @@ def load_corpus(paths: Iterable[Path]) -> list[tuple[str, str]]:
     """(text, label) pairs from risk corpus files: top-level keys are labels, values lists of texts."""
     pairs: list[tuple[str, str]] = []
     for path in sorted(paths):
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = yamlload.load(Path(path).read_text(encoding="utf-8")) or {}
         if not isinstance(data, dict):
             raise ValueError(f"{path}: expected a mapping of label -> list of texts")
         for label, texts in data.items():

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant import yamlload
 
 LANGUAGES_FILE = Path(__file__).resolve().parents[2] / "data" / "safety" / "multilingual.yml"
 NLU_DIR = Path(__file__).resolve().parents[2] / "data" / "nlu"
@@ -39,7 +39,7 @@ def english_words(nlu_dir: Path = NLU_DIR) -> frozenset[str]:
     for path in sorted(nlu_dir.glob("*.yml")):
         if path.stem.startswith(("es", "guard", "language")):  # Spanish, the other-language examples, language requests
             continue
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+        for item in (yamlload.load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             words.update(w.lower() for w in _WORD.findall(str(item.get("examples") or "")))
     return frozenset(words)
 
@@ -149,13 +149,13 @@ def parse(data: Mapping[str, Any]) -> Languages:
 
 @functools.lru_cache(maxsize=1)
 def load(path: Path = LANGUAGES_FILE) -> Languages:
-    return parse(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    return parse(yamlload.load(path.read_text(encoding="utf-8")) or {})
 
 
 def check_file(path: Path = LANGUAGES_FILE) -> list[str]:
     """Problems with the file: ordinary messages that match, test messages that do not, replies
     without 988 / 911."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlload.load(path.read_text(encoding="utf-8")) or {}
     langs = parse(data)
     problems = []
     for lang, spec in data["languages"].items():

@@ -79,10 +79,12 @@ def test_a_word_both_languages_use_alike_is_on_neither_list(tmp_path):
     from assistant.language import vocabularies
 
     (tmp_path / "faq.yml").write_text(
-        'nlu:\n- intent: faq_cost\n  examples: |\n    - does medicare pay\n    - is it expensive\n',
-        encoding="utf-8")
+        'nlu:\n- intent: faq_cost\n  examples: |\n    - does medicare pay\n    - is it expensive\n'
+        '    - too expensive for me\n    - bonjour, how much\n', encoding="utf-8")
     (tmp_path / "es.yml").write_text(
-        'nlu:\n- intent: faq_cost\n  examples: |\n    - lo cubre medicare\n    - es caro\n', encoding="utf-8")
+        'nlu:\n- intent: faq_cost\n  examples: |\n    - lo cubre medicare\n    - es caro\n    - muy caro\n',
+        encoding="utf-8")
     only_es, only_en = vocabularies(tmp_path)
     assert "medicare" not in only_en and "medicare" not in only_es
     assert "expensive" in only_en and "caro" in only_es
+    assert "bonjour" not in only_en  # one phrasing only: not evidence of English
