@@ -62,7 +62,9 @@ def test_retention_erases_idle_conversations_in_postgres(settings) -> None:
 
 def test_unanswered_report_reads_postgres(settings) -> None:
     visitor = Visitor(prefix="site-")  # not a test prefix: the report counts it
-    question = "do you validate parking for the zebra lot " + uuid.uuid4().hex[:6]
+    # a question no page topic answers, whatever its random marker: "do you validate parking" read as a
+    # cost question for about one marker in three with the model of 2026-12-01 (the test was flaky)
+    question = "can you recommend a pizza place near the zebra lot " + uuid.uuid4().hex[:6]
     visitor.say(question)
     out = subprocess.run([sys.executable, "scripts/report.py"], env=ROOT_ENV(settings), capture_output=True,
                          text=True, timeout=120, cwd=cluster.ROOT)
