@@ -23,7 +23,7 @@ from typing import Any, Union
 
 import yaml
 
-from assistant import contract
+from assistant import contract, yamlload
 from assistant.safety.pattern_rules import compile_problem
 
 DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / "content" / "safety.yml"
@@ -71,7 +71,7 @@ def load_spec(path: PathLike | None = None) -> dict[str, Any]:
     """Read safety.yml (or ``path``) and return its data. Does not validate."""
     p = Path(path) if path is not None else DEFAULT_SPEC_PATH
     with open(p, encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(fh, Loader=yamlload.LOADER)
     return data if data is not None else {}
 
 

@@ -9,7 +9,6 @@ the sets, e.g. "what causes neuropathy", written independently; those are not ch
 from __future__ import annotations
 
 import importlib.util
-import re
 
 import yaml
 
@@ -18,20 +17,16 @@ from tests.unit.helpers import ROOT
 REALISTIC = ROOT / "tests" / "realistic"
 
 
-def _key(text: str) -> str:
-    return " ".join(str(text).lower().split())
+def _load_fold():
+    spec = importlib.util.spec_from_file_location("fold_dev_sets", ROOT / "scripts" / "fold_dev_sets.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _nlu_examples(path) -> list[str]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    out = []
-    for block in data.get("nlu") or []:
-        for line in str(block.get("examples") or "").splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                # "[text](entity)" annotations: compare the plain text
-                out.append(re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", line[2:]))
-    return out
+fold = _load_fold()
+_key = fold._key
+_nlu_examples = fold.nlu_examples
 
 
 def _training_texts() -> set[str]:
@@ -76,16 +71,10 @@ def test_every_gated_set_exists_once():
 
 
 def test_folded_dev_sets_are_up_to_date():
-    spec = importlib.util.spec_from_file_location("fold_dev_sets", ROOT / "scripts" / "fold_dev_sets.py")
-    fold = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fold)
     assert fold.main(["--check"]) == 0, "run `make fold-dev-sets`"
 
 
 def test_folding_skips_two_topic_messages_and_reads_only_dev_sets(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("fold_dev_sets", ROOT / "scripts" / "fold_dev_sets.py")
-    fold = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fold)
     (tmp_path / "a.yml").write_text(yaml.safe_dump({"messages": [
         {"expect": "faq", "topics": ["cost"], "text": "how much  is it for my dad"},
         {"expect": "faq", "topics": ["cost", "sessions"], "text": "price and how many visits"},
